@@ -1,0 +1,90 @@
+# incite - build, test, benchmark.  See README.md.
+#
+#   make            library (static + shared) and programs, in build/
+#   make deps       install the Debian packages it needs (as root)
+#   make test       build and run the whole suite
+#   make test SANITIZE=1   ... under AddressSanitizer + UBSan
+#   make test VALGRIND=1   ... program tests under valgrind
+
+PREFIX   ?= /usr/local
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+BUILD    ?= build
+
+DEBIAN_PACKAGES := build-essential pkg-config libutf8proc-dev libsvm-dev liblinear-dev \
+                   libcmocka-dev unicode-data bzip2
+
+WARN := -Wall -Wextra -Wconversion -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+        -Wpointer-arith -Wformat=2 -pedantic -Werror
+
+ifeq ($(SANITIZE),1)
+  BUILD    := build/sanitize
+  CFLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+  LDFLAGS  += -fsanitize=address,undefined
+endif
+
+# Recursive (=) so that pkg-config runs after `deps` installed it.
+UTF8PROC_LIBS = $(shell pkg-config --libs libutf8proc 2>/dev/null || echo -lutf8proc)
+CMOCKA_LIBS   = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+LIBS          = $(UTF8PROC_LIBS) -llinear -lsvm -lm -lpthread
+
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -fPIC \
+             -Iinclude -Iclassifier -MMD -MP $(CFLAGS)
+
+LIB_SRCS := $(addprefix classifier/, error.c buffer.c config.c normalize.c tokenize.c \
+              features.c vector.c pipeline.c linereader.c)
+CLI_SRCS := classifier/cli.c
+PROGRAMS := incite-score
+
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
+BINS     := $(PROGRAMS:%=$(BUILD)/bin/%)
+
+UNIT_TESTS := normalize tokenize features vector linereader
+UNIT_BINS  := $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
+
+.PHONY: all deps lib test clean install
+.SECONDARY:
+.DEFAULT_GOAL := all
+
+all: deps $(BUILD)/libincite.a $(BUILD)/libincite.so $(BINS)
+
+deps:
+	@tools/deps.sh $(DEBIAN_PACKAGES)
+
+lib: $(BUILD)/libincite.a $(BUILD)/libincite.so
+
+$(BUILD)/%.o: %.c | deps
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libincite.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/libincite.so: $(LIB_OBJS)
+	$(CC) -shared -Wl,-soname,libincite.so.0 $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/bin/incite-%: $(BUILD)/classifier/cmd_%.o $(CLI_OBJS) $(BUILD)/libincite.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(BUILD)/libincite.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LIBS)
+
+test: all $(UNIT_BINS)
+	@tests/run_unit.sh $(BUILD)/tests $(UNIT_TESTS)
+	@BUILD=$(BUILD) VALGRIND=$(VALGRIND) tests/run_cli.sh
+
+clean:
+	rm -rf build
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include \
+	           $(DESTDIR)$(PREFIX)/share/incite
+	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin
+	install -m 644 $(BUILD)/libincite.a include/incite.h $(DESTDIR)$(PREFIX)/lib
+	install -m 644 include/incite.h $(DESTDIR)$(PREFIX)/include
+
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(BUILD)/classifier/cmd_*.d $(BUILD)/tests/unit/*.d

@@ -1,0 +1,178 @@
+/*
+ * cli.c - option parsing and help for the programs, from one table each
+ * (Wapiti's opt_switch[], CRFsuite's params): defaults live in the
+ * variables, bounds in the table, and every value is checked before any
+ * work starts.  Program-side code: it prints and exits; the library never
+ * does.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "incite.h"
+
+const char *cli_name = "incite";
+
+void cli_warn(const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "%s: ", cli_name);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+void cli_die(int status, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "%s: ", cli_name);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(status);
+}
+
+static void help(const cli_program *p)
+{
+    printf("Usage: %s %s\n\n%s\n\nOptions:\n", p->name, p->usage, p->summary);
+    for (const cli_option *o = p->options; o->name; o++) {
+        char left[64];
+        int n = snprintf(left, sizeof left, "  %c%c%s--%s%s%s",
+                         o->short_name ? '-' : ' ', o->short_name ? o->short_name : ' ',
+                         o->short_name ? ", " : "  ", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+        printf("%s%*s %s", left, n < 30 ? 30 - n : 0, "", o->help);
+        if (o->kind == OPT_CHOICE) {
+            printf(" (");
+            for (const char *const *c = o->choices; *c; c++)
+                printf("%s%s", c == o->choices ? "" : ", ", *c);
+            printf(")");
+        }
+        putchar('\n');
+    }
+    printf("  -h, --help                     show this help and exit\n"
+           "      --version                  show the version and exit\n");
+}
+
+static const char *set_value(const cli_option *o, const char *arg)
+{
+    static char why[256];
+    char *end;
+    switch (o->kind) {
+    case OPT_FLAG:
+        *(int *)o->dest = 1;
+        return NULL;
+    case OPT_STRING:
+        *(const char **)o->dest = arg;
+        return NULL;
+    case OPT_LONG: {
+        errno = 0;
+        long v = strtol(arg, &end, 10);
+        if (errno || end == arg || *end || v < (long)o->min || v > (long)o->max) {
+            snprintf(why, sizeof why, "--%s: '%s' is not an integer from %.0f to %.0f",
+                     o->name, arg, o->min, o->max);
+            return why;
+        }
+        *(long *)o->dest = v;
+        return NULL;
+    }
+    case OPT_DOUBLE: {
+        errno = 0;
+        double v = strtod(arg, &end);
+        if (errno || end == arg || *end || !(v >= o->min && v <= o->max)) {
+            snprintf(why, sizeof why, "--%s: '%s' is not a number from %g to %g",
+                     o->name, arg, o->min, o->max);
+            return why;
+        }
+        *(double *)o->dest = v;
+        return NULL;
+    }
+    case OPT_CHOICE:
+        for (int i = 0; o->choices[i]; i++)
+            if (strcmp(arg, o->choices[i]) == 0) {
+                *(int *)o->dest = i;
+                return NULL;
+            }
+        snprintf(why, sizeof why, "--%s: '%s' is not one of the choices (see --help)", o->name, arg);
+        return why;
+    case OPT_CALL: {
+        const char *r = o->call(arg, o->dest);
+        if (r) {
+            snprintf(why, sizeof why, "--%s: %s", o->name, r);
+            return why;
+        }
+        return NULL;
+    }
+    }
+    return "internal error: unknown option kind";
+}
+
+int cli_parse(const cli_program *p, int argc, char **argv)
+{
+    cli_name = p->name;
+    size_t n = 0;
+    while (p->options[n].name)
+        n++;
+    struct option *lo = calloc(n + 3, sizeof *lo);
+    char *so = calloc(2 * n + 3, 1);
+    if (!lo || !so)
+        cli_die(EXIT_FAILURE_RUN, "out of memory");
+    size_t k = 0;
+    so[k++] = ':';
+    for (size_t i = 0; i < n; i++) {
+        const cli_option *o = &p->options[i];
+        int has_arg = o->kind == OPT_FLAG ? no_argument : required_argument;
+        lo[i] = (struct option){o->name, has_arg, NULL, 256 + (int)i};
+        if (o->short_name) {
+            so[k++] = (char)o->short_name;
+            if (has_arg == required_argument)
+                so[k++] = ':';
+        }
+    }
+    so[k++] = 'h';
+    lo[n] = (struct option){"help", no_argument, NULL, 'h'};
+    lo[n + 1] = (struct option){"version", no_argument, NULL, 'V'};
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, so, lo, NULL)) != -1) {
+        const cli_option *o = NULL;
+        if (c == 'h') {
+            help(p);
+            exit(EXIT_OK);
+        }
+        if (c == 'V') {
+            printf("%s %s\n", p->name, INCITE_VERSION);
+            exit(EXIT_OK);
+        }
+        if (c == ':') {
+            if (optopt >= 256 && (size_t)(optopt - 256) < n)
+                cli_die(EXIT_USAGE, "option --%s needs an argument (see --help)",
+                        p->options[optopt - 256].name);
+            cli_die(EXIT_USAGE, "option -%c needs an argument (see --help)", optopt);
+        }
+        if (c == '?') {
+            if (optopt && optopt < 256)
+                cli_die(EXIT_USAGE, "unknown option '-%c' (see --help)", optopt);
+            cli_die(EXIT_USAGE, "unknown option '%s' (see --help)", argv[optind - 1]);
+        }
+        if (c >= 256)
+            o = &p->options[c - 256];
+        else
+            for (size_t i = 0; i < n; i++)
+                if (p->options[i].short_name == c)
+                    o = &p->options[i];
+        if (!o)
+            cli_die(EXIT_USAGE, "unknown option (see --help)");
+        const char *why = set_value(o, optarg);
+        if (why)
+            cli_die(EXIT_USAGE, "%s", why);
+    }
+    free(lo);
+    free(so);
+    return optind;
+}

@@ -1,0 +1,331 @@
+/*
+ * features.c - third stage: tokens -> hashed n-gram counts.
+ *
+ * Word n-grams run over the token sequence; char n-grams run inside each
+ * word token padded with a boundary mark on both sides (sklearn's
+ * char_wb), so "maaro", "maro" and "maar" share " ma", "mar" and Hindi
+ * stems share their prefixes.  Each n-gram hashes (hash.h) to a bucket of
+ * its group (word, char, and with a stance target their crossed twins,
+ * hashed again with the target).
+ *
+ * Counting: every emission is appended to an array, which one sort on the
+ * key groups; a run of equal keys is one feature.  This is faster than a
+ * hash table for posts of tweet size (no probing, no mispredicted
+ * branches) and leaves the features sorted, as the solvers want them.
+ * Long posts are radix-sorted, so no post costs more than linear time.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hash.h"
+#include "internal.h"
+#include "utf8.h"
+
+#define BOUNDARY 0x20  /* never inside a token: the tokenizer splits on it */
+#define SIGN_BIT (1ull << 31)
+
+/* The emission loops keep everything in locals: config fields are
+ * uint8_t, which may alias any store, and would otherwise be reloaded
+ * after every write to the emission array. */
+typedef struct emitter {
+    uint64_t *out;       /* ft->emit */
+    size_t n;
+    feature_origin *origin; /* NULL unless names are wanted */
+    unsigned shift;      /* 64 - hash_bits */
+    unsigned gshift;     /* group_shift() */
+    int sign;            /* signed hashing */
+    uint64_t target;     /* target hash, 0 when not crossing */
+} emitter;
+
+static inline uint64_t emission(const emitter *em, uint32_t group, uint64_t h, size_t n)
+{
+    uint64_t neg = ((h >> (em->shift - 1)) & (uint64_t)em->sign) << 31;
+    uint64_t key = (h >> em->shift) << em->gshift | group;
+    return key << 32 | neg | n;
+}
+
+/* The general path: names and target crossing. */
+static void emit(emitter *em, uint32_t group, uint64_t h, const feature_origin *org)
+{
+    if (em->origin)
+        em->origin[em->n] = *org;
+    em->out[em->n] = emission(em, group, h, em->n);
+    em->n++;
+    if (em->target) {
+        if (em->origin)
+            em->origin[em->n] = *org;
+        em->out[em->n] = emission(em, group + 2, hash_final(h ^ em->target), em->n);
+        em->n++;
+    }
+}
+
+/* Stance targets are matched without regard to ASCII case. */
+static uint64_t target_hash(uint32_t seed, const char *t)
+{
+    uint64_t h = hash_seed(seed, 3);
+    for (size_t i = 0; t[i]; i++) {
+        unsigned char ch = (unsigned char)t[i];
+        h = hash_step(h, (ch >= 'A' && ch <= 'Z') ? ch + 32u : ch);
+    }
+    h = hash_final(h);
+    return h ? h : 1;
+}
+
+static void word_ngrams(emitter *em, const incite_config *c, const uint64_t *th, size_t ntok)
+{
+    const uint64_t seed = hash_seed(c->hash_seed, 1);
+    const size_t nmin = c->word_min, nmax = c->word_max;
+    if (!em->origin && !em->target) {
+        uint64_t *restrict out = em->out;
+        size_t n = em->n;
+        for (size_t i = 0; i < ntok; i++) {
+            uint64_t g = seed;
+            for (size_t k = 1; k <= nmax && i + k <= ntok; k++) {
+                g = hash_step(g, th[i + k - 1]);
+                if (k >= nmin) {
+                    out[n] = emission(em, GROUP_WORD, hash_final(g), n);
+                    n++;
+                }
+            }
+        }
+        em->n = n;
+        return;
+    }
+    for (size_t i = 0; i < ntok; i++) {
+        uint64_t g = seed;
+        for (size_t n = 1; n <= nmax && i + n <= ntok; n++) {
+            g = hash_step(g, th[i + n - 1]);
+            if (n < nmin)
+                continue;
+            feature_origin org = {.kind = ORIGIN_WORD, .tok = (uint32_t)i, .a = (uint32_t)n};
+            emit(em, GROUP_WORD, hash_final(g), &org);
+        }
+    }
+}
+
+/* Code points of a token, padded with BOUNDARY; off[k] is the byte offset
+ * of the token's k-th code point, off[count] its length.  Returns the
+ * padded length. */
+static size_t padded_code_points(const incite_token *t, uint32_t *cp, uint32_t *off)
+{
+    size_t L = 0;
+    cp[L++] = BOUNDARY;
+    for (uint32_t b = 0; b < t->len;) {
+        unsigned char ch = (unsigned char)t->text[b];
+        off[L - 1] = b;
+        if (ch < 0x80) {
+            cp[L++] = ch;
+            b++;
+        } else {
+            int32_t v;
+            b += (uint32_t)utf8_next((const unsigned char *)t->text + b, &v);
+            cp[L++] = (uint32_t)v;
+        }
+    }
+    off[L - 1] = t->len;
+    cp[L++] = BOUNDARY;
+    return L;
+}
+
+/* The hot loop of the whole core: no names, no target. */
+static void char_ngrams_fast(emitter *em, const uint32_t *restrict cp, size_t L, uint64_t seed,
+                             size_t nmin, size_t nmax)
+{
+    uint64_t *restrict out = em->out;
+    size_t n = em->n;
+    const emitter local = *em;
+    for (size_t i = 0; i + nmin <= L; i++) {
+        uint64_t h = seed;
+        size_t j = i;
+        for (; j < i + nmin - 1; j++)
+            h = hash_step(h, cp[j]);
+        size_t jmax = i + nmax < L ? i + nmax : L;
+        for (; j < jmax; j++) {
+            h = hash_step(h, cp[j]);
+            out[n] = emission(&local, GROUP_CHAR, hash_final(h), n);
+            n++;
+        }
+    }
+    em->n = n;
+}
+
+static void char_ngrams(emitter *em, const incite_config *c, const incite_token *t,
+                        uint32_t tok_index, uint32_t *cp, uint32_t *off)
+{
+    size_t L = padded_code_points(t, cp, off);
+    const uint64_t seed = hash_seed(c->hash_seed, 2);
+    const size_t nmin = c->char_min, nmax = c->char_max;
+    if (!em->origin && !em->target) {
+        char_ngrams_fast(em, cp, L, seed, nmin, nmax);
+        return;
+    }
+    for (size_t i = 0; i < L; i++) {
+        uint64_t h = seed;
+        size_t jmax = i + nmax < L ? i + nmax : L;
+        for (size_t j = i; j < jmax; j++) {
+            h = hash_step(h, cp[j]);
+            if (j - i + 1 < nmin)
+                continue;
+            feature_origin org = {0};
+            if (em->origin) {
+                size_t first = i ? i - 1 : 0, last = (j < L - 1 ? j : L - 2);
+                org = (feature_origin){
+                    .kind = ORIGIN_CHAR,
+                    .bound = (uint8_t)((i == 0) | ((j == L - 1) << 1)),
+                    .tok = tok_index,
+                    .a = off[first],
+                    .b = off[last] - off[first],
+                };
+            }
+            emit(em, GROUP_CHAR, hash_final(h), &org);
+        }
+    }
+}
+
+/* LSD radix sort on the key half, 11 bits a pass. */
+static void radix_sort(uint64_t *a, uint64_t *tmp, size_t n, unsigned key_bits)
+{
+    static _Thread_local uint32_t count[(1 << 11) + 1];
+    for (unsigned shift = 32; shift < 32 + key_bits; shift += 11) {
+        memset(count, 0, sizeof count);
+        for (size_t i = 0; i < n; i++)
+            count[((a[i] >> shift) & 0x7ff) + 1]++;
+        for (size_t d = 1; d <= (1 << 11); d++)
+            count[d] += count[d - 1];
+        for (size_t i = 0; i < n; i++)
+            tmp[count[(a[i] >> shift) & 0x7ff]++] = a[i];
+        memcpy(a, tmp, n * sizeof *a);
+    }
+}
+
+/* Keys are hash-uniform: one counting pass on their top bits leaves
+ * buckets of about one emission, which insertion sort finishes.  Beyond
+ * SMALL emissions (or for keys crafted to share top bits, which make the
+ * buckets long) radix sort keeps the cost linear. */
+static void sort_emissions(uint64_t *a, uint64_t *tmp, size_t n, unsigned key_bits)
+{
+    enum { SMALL = 1024, TOP = 12 };
+    if (n > SMALL) {
+        radix_sort(a, tmp, n, key_bits);
+        return;
+    }
+    unsigned top = 4;
+    while (top < TOP && ((size_t)1 << top) < n)   /* about two per bucket */
+        top++;
+    if (top > key_bits)
+        top = key_bits;
+    unsigned shift = 32 + key_bits - top;
+    uint16_t start[(1 << TOP) + 1];
+    memset(start, 0, sizeof(uint16_t) * (((size_t)1 << top) + 1));
+    for (size_t i = 0; i < n; i++)
+        start[(a[i] >> shift) + 1]++;
+    for (size_t d = 1; d <= ((size_t)1 << top); d++)
+        start[d] = (uint16_t)(start[d] + start[d - 1]);
+    for (size_t i = 0; i < n; i++)
+        tmp[start[a[i] >> shift]++] = a[i];
+    for (size_t i = 1; i < n; i++) {
+        uint64_t v = tmp[i];
+        size_t j = i;
+        for (; j > 0 && tmp[j - 1] > v; j--)
+            tmp[j] = tmp[j - 1];
+        tmp[j] = v;
+    }
+    memcpy(a, tmp, n * sizeof *a);
+}
+
+/* Runs of equal keys -> distinct features with signed counts, without a
+ * branch per emission: each one rewrites the current run's entry. */
+static void count_runs(feature_table *ft)
+{
+    const uint64_t *restrict em = ft->emit;
+    feature_entry *restrict e = ft->e;
+    size_t n = ft->n_emit;
+    if (!n) {
+        ft->n = 0;
+        return;
+    }
+    size_t k = 0;
+    uint32_t prev = (uint32_t)(em[0] >> 32);
+    int32_t count = 0;
+    uint32_t first = (uint32_t)(em[0] & (SIGN_BIT - 1));
+    for (size_t i = 0; i < n; i++) {
+        /* arithmetic, not conditionals: the compiler would branch on them,
+         * and whether a run goes on is a coin toss */
+        uint32_t key = (uint32_t)(em[i] >> 32);
+        uint32_t fresh = key != prev;
+        int32_t step = 1 - 2 * (int32_t)((em[i] >> 31) & 1);
+        k += fresh;
+        uint32_t mask = 0u - fresh;
+        count = (int32_t)((uint32_t)count & ~mask) + step;
+        first = (first & ~mask) | ((uint32_t)em[i] & (uint32_t)(SIGN_BIT - 1) & mask);
+        e[k] = (feature_entry){.key = key, .count = count, .origin = first};
+        prev = key;
+    }
+    ft->n = k + 1;
+}
+
+int features_extract(feature_table *ft, const incite_config *c, const incite_token *tok,
+                     size_t ntok, const char *target)
+{
+    ft->n = ft->n_emit = 0;
+    const int crossed = c->target_cross && target && *target;
+    /* Exactly how many emissions this post makes, so that the loops below
+     * never check for room. */
+    size_t emissions = 0, longest = 0;
+    for (size_t n = c->word_min; c->word_max && n <= c->word_max; n++)
+        emissions += ntok >= n ? ntok - n + 1 : 0;
+    for (size_t i = 0; c->char_max && i < ntok; i++)
+        if (tok[i].kind == INCITE_TOKEN_WORD) {
+            size_t L = (size_t)tok[i].len + 2;  /* bytes bound code points */
+            emissions += L * (c->char_max - c->char_min + 1u);
+            longest = tok[i].len > longest ? tok[i].len : longest;
+        }
+    if (crossed)
+        emissions *= 2;
+    if (emissions >= SIGN_BIT)
+        return set_error(INCITE_ELIMIT, "a post with more than 2^31 n-grams");
+    if (grow_array(&ft->emit, &ft->emit_cap, emissions + 1, sizeof *ft->emit) ||
+        grow_array(&ft->tmp, &ft->tmp_cap, emissions + 1, sizeof *ft->tmp) ||
+        grow_array(&ft->scratch, &ft->scratch_cap, 2 * (longest + 3), sizeof *ft->scratch) ||
+        grow_array(&ft->tok_hash, &ft->tok_hash_cap, ntok + 1, sizeof *ft->tok_hash) ||
+        (ft->want_origin &&
+         grow_array(&ft->origin, &ft->origin_cap, emissions + 1, sizeof *ft->origin)))
+        return INCITE_ENOMEM;
+    emitter em = {
+        .out = ft->emit,
+        .origin = ft->want_origin ? ft->origin : NULL,
+        .shift = 64u - c->hash_bits,
+        .gshift = group_shift(c),
+        .sign = c->signed_hash,
+        .target = crossed ? target_hash(c->hash_seed, target) : 0,
+    };
+    if (c->word_max) {
+        const uint64_t seed = hash_seed(c->hash_seed, 0);
+        for (size_t i = 0; i < ntok; i++)
+            ft->tok_hash[i] = hash_bytes(seed, tok[i].text, tok[i].len);
+        word_ngrams(&em, c, ft->tok_hash, ntok);
+    }
+    if (c->char_max) {
+        uint32_t *cp = ft->scratch, *off = ft->scratch + longest + 3;
+        for (size_t i = 0; i < ntok; i++)
+            if (tok[i].kind == INCITE_TOKEN_WORD)
+                char_ngrams(&em, c, &tok[i], (uint32_t)i, cp, off);
+    }
+    ft->n_emit = em.n;
+    sort_emissions(ft->emit, ft->tmp, ft->n_emit, c->hash_bits + group_shift(c));
+    if (grow_array(&ft->e, &ft->cap, ft->n_emit + 1, sizeof *ft->e))
+        return INCITE_ENOMEM;
+    count_runs(ft);
+    return INCITE_OK;
+}
+
+void feature_table_release(feature_table *ft)
+{
+    free(ft->emit);
+    free(ft->tmp);
+    free(ft->e);
+    free(ft->origin);
+    free(ft->scratch);
+    free(ft->tok_hash);
+    *ft = (feature_table){0};
+}

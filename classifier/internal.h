@@ -1,0 +1,144 @@
+/*
+ * internal.h - private structures shared by the library's stages.
+ *
+ * Each pipeline stage owns its reusable buffers; nothing here is part of
+ * the public ABI.  Test programs include it to exercise one stage alone.
+ */
+#ifndef INCITE_INTERNAL_H
+#define INCITE_INTERNAL_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "incite.h"
+
+/* error.c: record a detail for incite_last_error(); returns code. */
+int set_error(int code, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void clear_error(void);
+
+/* Grows *buf (of *cap elements of size elem) to hold at least need
+ * elements, at least doubling.  INCITE_OK or INCITE_ENOMEM. */
+int grow_array(void *buf, size_t *cap, size_t need, size_t elem);
+
+/* ---- normalize.c: bytes -> normalized UTF-8 ------------------------ */
+
+typedef struct normalizer {
+    char *out;           /* NUL-terminated normalized text */
+    size_t len, cap;
+    int32_t *run;        /* one non-ASCII run, as decomposed code points */
+    size_t run_cap;
+    int32_t *fold;       /* the run again, case-folded */
+    size_t fold_cap;
+} normalizer;
+
+int normalize(normalizer *nz, uint32_t flags, const char *in, size_t len,
+              incite_text_stats *stats);
+void normalizer_release(normalizer *nz);
+
+/* ---- tokenize.c: normalized text -> tokens -------------------------- */
+
+typedef struct tokenizer {
+    incite_token *tok;
+    size_t n, cap;
+    char *text;          /* every token's bytes, back to back */
+    size_t text_cap;
+} tokenizer;
+
+int tokenize(tokenizer *tz, uint32_t flags, const char *text, size_t len);
+void tokenizer_release(tokenizer *tz);
+
+/* ---- features.c: tokens -> hashed feature counts -------------------- */
+
+enum { GROUP_WORD = 0, GROUP_CHAR = 1, GROUP_WORD_TARGET = 2, GROUP_CHAR_TARGET = 3 };
+
+/* A feature's 0-based dimension interleaves its group below its bucket,
+ * so that keys of every group spread evenly over the whole space. */
+static inline unsigned group_shift(const incite_config *c)
+{
+    return c->target_cross ? 2u : 1u;
+}
+
+static inline unsigned key_group(const incite_config *c, uint32_t key)
+{
+    return key & ((1u << group_shift(c)) - 1);
+}
+
+/* Where a feature came from, kept only when names are wanted. */
+typedef struct feature_origin {
+    uint8_t kind;        /* ORIGIN_WORD or ORIGIN_CHAR */
+    uint8_t bound;       /* char n-gram: 1 = starts at the word's start, 2 = ends at its end */
+    uint32_t tok;        /* first token */
+    uint32_t a, b;       /* word: order; char: byte offset and length in the token */
+} feature_origin;
+
+enum { ORIGIN_WORD = 1, ORIGIN_CHAR = 2 };
+
+typedef struct feature_entry {
+    uint32_t key;        /* 0-based dimension: bucket << group_shift | group */
+    int32_t count;       /* occurrences, signed when hashing is signed */
+    uint32_t origin;     /* index into feature_table.origin (names only) */
+} feature_entry;
+
+/* One post's features.  Every n-gram is first appended to emit[] as
+ * key << 32 | negative << 31 | emission index; one sort then groups equal
+ * keys, and counting the runs yields e[]: distinct, sorted by key, which
+ * is the order the solvers want and the order in which scoring walks the
+ * model's weights. */
+typedef struct feature_table {
+    uint64_t *emit, *tmp; /* emissions, and the radix sort's second buffer */
+    size_t n_emit, emit_cap, tmp_cap;
+    feature_entry *e;    /* distinct features, sorted by key */
+    size_t n, cap;
+    feature_origin *origin; /* per emission, when want_origin */
+    size_t origin_cap;
+    int want_origin;
+    uint32_t *scratch;   /* one token's code points and byte offsets */
+    size_t scratch_cap;
+    uint64_t *tok_hash;  /* per-token hashes */
+    size_t tok_hash_cap;
+} feature_table;
+
+int features_extract(feature_table *ft, const incite_config *c,
+                     const incite_token *tok, size_t ntok, const char *target);
+void feature_table_release(feature_table *ft);
+
+/* ---- vector.c: hashed counts -> tf-idf, L2-normalized, sorted ------ */
+
+/* tf of a signed count under the configuration's tf rule. */
+double vector_tf(const incite_config *c, int32_t count);
+
+/* Writes each feature's tf * idf (idf of a key at idf[key * stride], NULL
+ * for all ones) to out with its 1-based index, dropping zero weights, and
+ * sets inv[g] to 1 / the L2 norm of group g (0 if empty).  Returns the
+ * count.  The one weighting rule: vectors and the scorer both use it. */
+size_t vector_weigh(const feature_table *ft, const incite_config *c, const float *idf,
+                    size_t stride, incite_node *out, double inv[4]);
+
+/* Weights the table's features and writes them, 1-based, as described
+ * for incite_featurizer_vector(). */
+long vector_build(const feature_table *ft, const incite_config *c,
+                  const float *idf, double bias, incite_node *out, size_t cap);
+
+/* ---- linereader.c: lines from a stream, constant memory ------------ */
+
+typedef struct line_reader {
+    FILE *fp;
+    char *buf;           /* one block of the stream */
+    size_t pos, end;
+    char *line;          /* the current line, NUL-terminated */
+    size_t line_cap;
+    size_t max_bytes;    /* 0: no limit */
+    uint64_t lineno;     /* of the line last returned, 1-based */
+    int eof;
+} line_reader;
+
+void line_reader_init(line_reader *lr, FILE *fp, size_t max_bytes);
+void line_reader_release(line_reader *lr);
+/* 1 and the line, 0 at end of stream, or a negative error. */
+int line_next(line_reader *lr, const char **line, size_t *len, int *truncated);
+
+/* ---- hash.h provides the hashing; pipeline.c composes the stages ---- */
+
+#endif

@@ -1,0 +1,416 @@
+/*
+ * tokenize.c - second stage: normalized text -> tokens.
+ *
+ * Input is the normalizer's output (valid UTF-8, case-folded, single
+ * spaces).  A token is a word of any script with its combining marks (an
+ * apostrophe between letters stays inside), a number (digits, with . , :
+ * between digits), one emoji (a ZWJ sequence or a flag pair is one), a run
+ * of ! and ?, or another symbol (U+FFFD among them).  URLs, @mentions and
+ * e-mail addresses become <url>, <user>, <email>; a #hashtag gives its
+ * text as a word.  Three or more repeats of a character in a word or a
+ * punctuation run become two; three or more repeats of the same emoji or
+ * symbol token become two tokens.  Everything else separates tokens.
+ *
+ * Token texts are copied, rewritten, into one buffer sized before the
+ * scan, so spans never move and nothing is allocated per token.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "internal.h"
+#include "utf8.h"
+
+enum cls {
+    C_SPACE, C_LETTER, C_MARK, C_DIGIT, C_TONE, C_EMOJI, C_FLAG,
+    C_SYMBOL, C_AT, C_HASH, C_APOS, C_OTHER
+};
+
+static const unsigned char ascii_cls[128] = {
+    [' '] = C_SPACE, ['!'] = C_TONE, ['?'] = C_TONE, ['@'] = C_AT,
+    ['#'] = C_HASH, ['\''] = C_APOS,
+    ['0'] = C_DIGIT, ['1'] = C_DIGIT, ['2'] = C_DIGIT, ['3'] = C_DIGIT, ['4'] = C_DIGIT,
+    ['5'] = C_DIGIT, ['6'] = C_DIGIT, ['7'] = C_DIGIT, ['8'] = C_DIGIT, ['9'] = C_DIGIT,
+    ['a'] = C_LETTER, ['b'] = C_LETTER, ['c'] = C_LETTER, ['d'] = C_LETTER, ['e'] = C_LETTER,
+    ['f'] = C_LETTER, ['g'] = C_LETTER, ['h'] = C_LETTER, ['i'] = C_LETTER, ['j'] = C_LETTER,
+    ['k'] = C_LETTER, ['l'] = C_LETTER, ['m'] = C_LETTER, ['n'] = C_LETTER, ['o'] = C_LETTER,
+    ['p'] = C_LETTER, ['q'] = C_LETTER, ['r'] = C_LETTER, ['s'] = C_LETTER, ['t'] = C_LETTER,
+    ['u'] = C_LETTER, ['v'] = C_LETTER, ['w'] = C_LETTER, ['x'] = C_LETTER, ['y'] = C_LETTER,
+    ['z'] = C_LETTER,
+};
+
+static enum cls classify(int32_t cp)
+{
+    if (cp < 0x80) {
+        /* Zero-initialized entries are C_SPACE: only ' ' is meant. */
+        enum cls c = (enum cls)ascii_cls[cp];
+        return (c == C_SPACE && cp != ' ') ? C_OTHER : c;
+    }
+    const utf8proc_property_t *p = utf8proc_get_property(cp);
+    if (p->boundclass == UTF8PROC_BOUNDCLASS_EXTENDED_PICTOGRAPHIC ||
+        p->boundclass == UTF8PROC_BOUNDCLASS_E_ZWG)
+        return C_EMOJI;
+    if (p->boundclass == UTF8PROC_BOUNDCLASS_REGIONAL_INDICATOR)
+        return C_FLAG;
+    switch (p->category) {
+    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_NL:
+        return C_LETTER;
+    case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME:
+        return C_MARK;
+    case UTF8PROC_CATEGORY_ND:
+        return C_DIGIT;
+    case UTF8PROC_CATEGORY_SO: case UTF8PROC_CATEGORY_SK: case UTF8PROC_CATEGORY_CO:
+    case UTF8PROC_CATEGORY_NO:
+        return C_SYMBOL;
+    case UTF8PROC_CATEGORY_ZS: case UTF8PROC_CATEGORY_ZL: case UTF8PROC_CATEGORY_ZP:
+        return C_SPACE;
+    default:
+        return C_OTHER;
+    }
+}
+
+/* The scanner's view of the text: position, and the class of what is there. */
+typedef struct scan {
+    const unsigned char *s;
+    size_t len;
+} scan;
+
+static inline enum cls cls_at(const scan *sc, size_t i, int32_t *cp, size_t *w)
+{
+    if (i >= sc->len) {
+        *cp = -1;
+        *w = 0;
+        return C_SPACE;
+    }
+    if (sc->s[i] < 0x80) {
+        *cp = sc->s[i];
+        *w = 1;
+        return (enum cls)(sc->s[i] == ' ' ? C_SPACE : classify(*cp));
+    }
+    *w = utf8_next(sc->s + i, cp);
+    return classify(*cp);
+}
+
+static const char *const placeholder[] = {
+    [INCITE_TOKEN_URL] = "<url>", [INCITE_TOKEN_USER] = "<user>", [INCITE_TOKEN_EMAIL] = "<email>",
+};
+
+typedef struct out {
+    tokenizer *tz;
+    size_t text_len;
+    uint32_t flags;
+} out;
+
+static int push(out *o, incite_token_kind kind, const char *text, size_t len)
+{
+    tokenizer *tz = o->tz;
+    if (grow_array(&tz->tok, &tz->cap, tz->n + 1, sizeof *tz->tok))
+        return INCITE_ENOMEM;
+    tz->tok[tz->n++] = (incite_token){.text = text, .len = (uint32_t)len, .kind = (uint8_t)kind};
+    return INCITE_OK;
+}
+
+static int push_placeholder(out *o, incite_token_kind kind)
+{
+    return push(o, kind, placeholder[kind], strlen(placeholder[kind]));
+}
+
+/* Copies s[a..b) as a token, collapsing 3+ repeats of a character to two
+ * when `collapse`. */
+static int push_copy(out *o, incite_token_kind kind, const unsigned char *s, size_t a,
+                     size_t b, int collapse)
+{
+    char *dst = o->tz->text + o->text_len;
+    size_t n = 0;
+    int32_t last = -1;
+    int run = 0;
+    for (size_t i = a; i < b;) {
+        int32_t cp;
+        size_t w = utf8_next(s + i, &cp);
+        run = (cp == last) ? run + 1 : 1;
+        last = cp;
+        if (!collapse || run <= 2) {
+            memcpy(dst + n, s + i, w);
+            n += w;
+        }
+        i += w;
+    }
+    o->text_len += n;
+    return push(o, kind, dst, n);
+}
+
+/* Emoji and symbols repeat as tokens: keep at most two in a row. */
+static int push_repeatable(out *o, incite_token_kind kind, const unsigned char *s,
+                           size_t a, size_t b)
+{
+    tokenizer *tz = o->tz;
+    size_t len = b - a;
+    if (tz->n >= 2) {
+        const incite_token *p = &tz->tok[tz->n - 1], *q = &tz->tok[tz->n - 2];
+        if (p->kind == kind && q->kind == kind && p->len == len && q->len == len &&
+            memcmp(p->text, s + a, len) == 0 && memcmp(q->text, s + a, len) == 0)
+            return INCITE_OK;
+    }
+    return push_copy(o, kind, s, a, b, 0);
+}
+
+static int starts_with(const scan *sc, size_t i, const char *lit)
+{
+    size_t l = strlen(lit);
+    return i + l <= sc->len && memcmp(sc->s + i, lit, l) == 0;
+}
+
+static int is_email_local(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+           c == '%' || c == '+' || c == '-';
+}
+
+static int is_domain(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+}
+
+/* Length of an e-mail address at s[i..end), or 0. */
+static size_t match_email(const scan *sc, size_t i, size_t end)
+{
+    size_t j = i;
+    while (j < end && is_email_local(sc->s[j]))
+        j++;
+    if (j == i || j >= end || sc->s[j] != '@')
+        return 0;
+    j++;
+    size_t labels = 0, label_len = 0, prev_len = 0, last_dot = 0;
+    for (; j < end; j++) {
+        if (is_domain(sc->s[j]))
+            label_len++;
+        else if (sc->s[j] == '.' && label_len > 0) {
+            labels++;
+            prev_len = label_len;
+            label_len = 0;
+            last_dot = j;
+        } else
+            break;
+    }
+    if (label_len == 0 && labels > 0) {   /* "me@x.org." ends a sentence */
+        j = last_dot;
+        labels--;
+        label_len = prev_len;
+    }
+    /* at least one dot, and a top-level domain of two or more */
+    return (labels >= 1 && label_len >= 2) ? j - i : 0;
+}
+
+static int is_handle_char(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* Scans a word or number from i; returns its end.  *all_digits tells
+ * whether it holds no letters or marks. */
+static size_t scan_word(const scan *sc, size_t i, int *all_digits)
+{
+    int32_t cp;
+    size_t w;
+    int digits = 1;
+    enum cls prev = C_OTHER;
+    while (i < sc->len) {
+        enum cls c = cls_at(sc, i, &cp, &w);
+        if (c == C_LETTER || c == C_MARK) {
+            digits = 0;
+        } else if (c == C_DIGIT) {
+        } else if (c == C_APOS || cp == '.' || cp == ',' || cp == ':') {
+            /* inside only: a letter's apostrophe, a number's separator */
+            int32_t ncp;
+            size_t nw;
+            enum cls nc = cls_at(sc, i + w, &ncp, &nw);
+            if (c == C_APOS) {
+                if (!(prev == C_LETTER || prev == C_MARK) || nc != C_LETTER)
+                    break;
+            } else if (!(digits && prev == C_DIGIT && nc == C_DIGIT))
+                break;
+        } else
+            break;
+        prev = c;
+        i += w;
+    }
+    *all_digits = digits;
+    return i;
+}
+
+/* The common case: a word of ASCII letters and digits ending in a space
+ * or in ASCII punctuation other than an apostrophe, dot, comma or colon
+ * (which scan_word() decides on).  Returns its end, or 0 to take the
+ * general path. */
+static size_t ascii_word(const scan *sc, size_t i, size_t end)
+{
+    size_t j = i;
+    while (j < end && sc->s[j] < 0x80 &&
+           (ascii_cls[sc->s[j]] == C_LETTER || ascii_cls[sc->s[j]] == C_DIGIT))
+        j++;
+    if (j < end) {
+        unsigned char b = sc->s[j];
+        if (b >= 0x80 || b == '\'' || b == '.' || b == ',' || b == ':')
+            return 0;
+    }
+    return j;
+}
+
+/* push_copy() for an ASCII word: letters and digits, so a number is all
+ * digits, and only non-digits collapse. */
+static int push_ascii(out *o, const unsigned char *s, size_t n, int collapse)
+{
+    char *dst = o->tz->text + o->text_len;
+    size_t k = 0;
+    int digits = 1;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = s[i];
+        int letter = ch >= 'a';
+        digits &= !letter;
+        /* a third repeat of a letter is dropped */
+        if (collapse && letter && i >= 2 && ch == s[i - 1] && ch == s[i - 2])
+            continue;
+        dst[k++] = (char)ch;
+    }
+    o->text_len += k;
+    return push(o, digits ? INCITE_TOKEN_NUMBER : INCITE_TOKEN_WORD, dst, k);
+}
+
+int tokenize(tokenizer *tz, uint32_t flags, const char *text, size_t len)
+{
+    tz->n = 0;
+    if (grow_array(&tz->text, &tz->text_cap, 2 * len + 64, 1))
+        return INCITE_ENOMEM;
+    out o = {.tz = tz, .text_len = 0, .flags = flags};
+    scan sc = {.s = (const unsigned char *)text, .len = len};
+    const int placeholders = (flags & INCITE_TOK_PLACEHOLDERS) != 0;
+    const int collapse = (flags & INCITE_TOK_ELONGATION) != 0;
+    size_t i = 0;
+    int rc = INCITE_OK;
+    while (i < len && rc == INCITE_OK) {
+        if (sc.s[i] == ' ') {
+            i++;
+            continue;
+        }
+        const unsigned char *sp = memchr(sc.s + i, ' ', len - i);
+        size_t chunk_end = sp ? (size_t)(sp - sc.s) : len;
+        int has_at = memchr(sc.s + i, '@', chunk_end - i) != NULL;
+        while (i < chunk_end && rc == INCITE_OK) {
+            int32_t cp;
+            size_t w;
+            enum cls c = cls_at(&sc, i, &cp, &w);
+            if (placeholders && (cp == 'h' || cp == 'w' || cp == 'f') &&
+                (starts_with(&sc, i, "http://") || starts_with(&sc, i, "https://") ||
+                 starts_with(&sc, i, "www.") || starts_with(&sc, i, "ftp://"))) {
+                rc = push_placeholder(&o, INCITE_TOKEN_URL);
+                i = chunk_end;
+                continue;
+            }
+            size_t el;
+            if (placeholders && has_at && cp < 0x80 && is_email_local((unsigned char)cp) &&
+                (el = match_email(&sc, i, chunk_end)) > 0) {
+                rc = push_placeholder(&o, INCITE_TOKEN_EMAIL);
+                i += el;
+                continue;
+            }
+            if (c == C_LETTER || c == C_DIGIT) {
+                size_t end = ascii_word(&sc, i, chunk_end);
+                if (end) {
+                    rc = push_ascii(&o, sc.s + i, end - i, collapse);
+                    i = end;
+                    continue;
+                }
+            }
+            switch (c) {
+            case C_LETTER:
+            case C_MARK:
+            case C_DIGIT: {
+                int digits;
+                size_t end = scan_word(&sc, i, &digits);
+                rc = push_copy(&o, digits ? INCITE_TOKEN_NUMBER : INCITE_TOKEN_WORD, sc.s, i,
+                               end, collapse && !digits);
+                i = end;
+                break;
+            }
+            case C_AT:
+                if (placeholders && i + 1 < chunk_end && is_handle_char(sc.s[i + 1])) {
+                    i++;
+                    while (i < chunk_end && is_handle_char(sc.s[i]))
+                        i++;
+                    rc = push_placeholder(&o, INCITE_TOKEN_USER);
+                } else
+                    i += w;
+                break;
+            case C_HASH: {
+                int32_t ncp;
+                size_t nw;
+                enum cls nc = cls_at(&sc, i + 1, &ncp, &nw);
+                i += w;
+                if (nc == C_LETTER || nc == C_MARK || nc == C_DIGIT) {
+                    int digits;
+                    size_t end = scan_word(&sc, i, &digits);
+                    rc = push_copy(&o, INCITE_TOKEN_WORD, sc.s, i, end, collapse);
+                    i = end;
+                }
+                break;
+            }
+            case C_TONE: {
+                size_t end = i;
+                while (end < chunk_end && (sc.s[end] == '!' || sc.s[end] == '?'))
+                    end++;
+                rc = push_copy(&o, INCITE_TOKEN_PUNCT, sc.s, i, end, collapse);
+                i = end;
+                break;
+            }
+            case C_EMOJI:
+            case C_SYMBOL: {
+                size_t end = i + w;
+                for (;;) {   /* marks (keycaps), and ZWJ + pictograph */
+                    int32_t ncp;
+                    size_t nw;
+                    enum cls nc = cls_at(&sc, end, &ncp, &nw);
+                    if ((nc == C_MARK || (ncp >= 0x1F3FB && ncp <= 0x1F3FF)) && end < chunk_end) {
+                        end += nw;
+                        continue;
+                    }
+                    if (c == C_EMOJI && ncp == 0x200D) {
+                        int32_t acp;
+                        size_t aw;
+                        if (cls_at(&sc, end + nw, &acp, &aw) == C_EMOJI) {
+                            end += nw + aw;
+                            continue;
+                        }
+                    }
+                    break;
+                }
+                rc = push_repeatable(&o, c == C_EMOJI ? INCITE_TOKEN_EMOJI : INCITE_TOKEN_SYMBOL,
+                                     sc.s, i, end);
+                i = end;
+                break;
+            }
+            case C_FLAG: {
+                size_t end = i + w;
+                int32_t ncp;
+                size_t nw;
+                if (cls_at(&sc, end, &ncp, &nw) == C_FLAG)
+                    end += nw;
+                rc = push_repeatable(&o, INCITE_TOKEN_EMOJI, sc.s, i, end);
+                i = end;
+                break;
+            }
+            default:
+                i += w;
+                break;
+            }
+        }
+    }
+    return rc;
+}
+
+void tokenizer_release(tokenizer *tz)
+{
+    free(tz->tok);
+    free(tz->text);
+    *tz = (tokenizer){0};
+}
