@@ -32,9 +32,10 @@ ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -fPIC 
              -Iinclude -Iclassifier -MMD -MP $(CFLAGS)
 
 LIB_SRCS := $(addprefix classifier/, error.c buffer.c config.c normalize.c tokenize.c \
-              features.c vector.c pipeline.c linereader.c)
-CLI_SRCS := classifier/cli.c
-PROGRAMS := incite-score
+              features.c vector.c pipeline.c linereader.c json.c reader.c \
+              dataset.c model.c model_io.c calibrate.c decide.c metrics.c train.c score.c)
+CLI_SRCS := classifier/cli.c classifier/cli_train.c
+PROGRAMS := incite-score incite-train incite-eval
 
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)

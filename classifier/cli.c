@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 
 #include "cli.h"
 #include "incite.h"
+#include "utf8.h"
 
 const char *cli_name = "incite";
 
@@ -36,6 +38,69 @@ void cli_die(int status, const char *fmt, ...)
     va_end(ap);
     fputc('\n', stderr);
     exit(status);
+}
+
+const cli_option *cli_join(const cli_option *a, const cli_option *b)
+{
+    size_t na = 0, nb = 0;
+    while (a[na].name)
+        na++;
+    while (b[nb].name)
+        nb++;
+    cli_option *t = calloc(na + nb + 1, sizeof *t);
+    if (!t)
+        cli_die(EXIT_FAILURE_RUN, "out of memory");
+    memcpy(t, a, na * sizeof *t);
+    memcpy(t + na, b, nb * sizeof *t);
+    return t;
+}
+
+FILE *cli_open(const char *path)
+{
+    if (strcmp(path, "-") == 0)
+        return stdin;
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        cli_die(EXIT_FAILURE_RUN, "%s: cannot open: %s", path, strerror(errno));
+    return fp;
+}
+
+void cli_json_string(FILE *out, const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    putc('"', out);
+    for (size_t i = 0; i < len;) {
+        unsigned char c = u[i];
+        if (c == '"' || c == '\\') {
+            putc('\\', out);
+            putc(c, out);
+            i++;
+        } else if (c < 0x20) {
+            fprintf(out, "\\u%04x", c);
+            i++;
+        } else if (c < 0x80) {
+            putc(c, out);
+            i++;
+        } else {
+            int32_t cp;
+            int bad;
+            size_t w = utf8_decode(u + i, len - i, &cp, &bad);
+            if (bad)
+                fputs("\xef\xbf\xbd", out);
+            else
+                fwrite(u + i, 1, w, out);
+            i += w;
+        }
+    }
+    putc('"', out);
+}
+
+void cli_json_number(FILE *out, double v)
+{
+    if (isfinite(v))
+        fprintf(out, "%.6g", v);
+    else
+        fputs("null", out);
 }
 
 static void help(const cli_program *p)

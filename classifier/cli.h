@@ -7,6 +7,7 @@
 #define INCITE_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 enum {
     EXIT_OK = 0,
@@ -41,6 +42,21 @@ typedef struct cli_program {
 /* Parses argv; returns the index of the first operand.  Prints --help or
  * --version and exits 0; on a usage error prints the reason and exits 2. */
 int cli_parse(const cli_program *p, int argc, char **argv);
+
+/* A table of a's options followed by b's (allocated; never freed: it
+ * lives as long as the program). */
+const cli_option *cli_join(const cli_option *a, const cli_option *b);
+
+/* Reads a file argument: "-" is stdin.  Exits 1 with a message when it
+ * cannot be opened. */
+FILE *cli_open(const char *path);
+
+/* Writes s[0..len) as a JSON string (quoted, escaped; invalid UTF-8
+ * bytes become U+FFFD so the output is always valid JSON). */
+void cli_json_string(FILE *out, const char *s, size_t len);
+
+/* Writes a number as JSON: NaN and infinities become null. */
+void cli_json_number(FILE *out, double v);
 
 /* Prints "prog: message" to stderr and exits with status. */
 void cli_die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));

@@ -111,10 +111,11 @@ double vector_tf(const incite_config *c, int32_t count);
 
 /* Writes each feature's tf * idf (idf of a key at idf[key * stride], NULL
  * for all ones) to out with its 1-based index, dropping zero weights, and
- * sets inv[g] to 1 / the L2 norm of group g (0 if empty).  Returns the
- * count.  The one weighting rule: vectors and the scorer both use it. */
+ * sets inv[g] to 1 / the L2 norm of group g (0 if empty); src (if set)
+ * gets each node's entry in the table.  Returns the count.  The one
+ * weighting rule: vectors and the scorer both use it. */
 size_t vector_weigh(const feature_table *ft, const incite_config *c, const float *idf,
-                    size_t stride, incite_node *out, double inv[4]);
+                    size_t stride, incite_node *out, uint32_t *src, double inv[4]);
 
 /* Weights the table's features and writes them, 1-based, as described
  * for incite_featurizer_vector(). */
@@ -138,6 +139,31 @@ void line_reader_init(line_reader *lr, FILE *fp, size_t max_bytes);
 void line_reader_release(line_reader *lr);
 /* 1 and the line, 0 at end of stream, or a negative error. */
 int line_next(line_reader *lr, const char **line, size_t *len, int *truncated);
+
+/* ---- json.c: the fields of one JSON Lines record ------------------- */
+
+typedef struct json_value {
+    const char *s;       /* unescaped, NUL-terminated; NULL if absent or null */
+    size_t len;
+    int present;
+    int cut;             /* the line ended inside this string */
+} json_value;
+
+/* Parses the object in s[0..n) and fills out[k] for each top-level member
+ * named names[k].  buf must hold n + nnames + 1 bytes.  0, or -1 with a
+ * reason in *why. */
+int json_fields(const char *s, size_t n, int truncated, const char *const *names,
+                size_t nnames, json_value *out, char *buf, const char **why);
+
+/* ---- pipeline.c: what training and scoring read of a featurizer ----- */
+
+/* The last post's features, sorted by key. */
+const feature_table *featurizer_table(const incite_featurizer *f);
+
+/* Readable names of some of the last post's features (entries of its
+ * table), valid until the next call; needs keep_names. */
+int featurizer_names(incite_featurizer *f, const uint32_t *entries, size_t n,
+                     const char **names);
 
 /* ---- hash.h provides the hashing; pipeline.c composes the stages ---- */
 

@@ -151,6 +151,29 @@ static int render(incite_featurizer *f, const feature_origin *o, uint32_t key, s
     return rc ? INCITE_ENOMEM : INCITE_OK;
 }
 
+const feature_table *featurizer_table(const incite_featurizer *f)
+{
+    return &f->ft;
+}
+
+int featurizer_names(incite_featurizer *f, const uint32_t *entries, size_t n, const char **names)
+{
+    if (!f->ft.want_origin)
+        return set_error(INCITE_EINVAL, "names were not kept");
+    size_t pos = 0;
+    for (size_t i = 0; i < n; i++) {
+        const feature_entry *e = &f->ft.e[entries[i]];
+        size_t start = pos;
+        if (render(f, &f->ft.origin[e->origin], e->key, &pos) || put(f, &pos, "", 0))
+            return INCITE_ENOMEM;
+        pos++;
+        names[i] = (const char *)(uintptr_t)start;
+    }
+    for (size_t i = 0; i < n; i++)   /* offsets -> pointers, now that names[] is final */
+        names[i] = f->names + (uintptr_t)names[i];
+    return INCITE_OK;
+}
+
 long incite_featurizer_features(incite_featurizer *f, const float *idf,
                                 const incite_feature **out)
 {

@@ -47,7 +47,8 @@ double vector_tf(const incite_config *c, int32_t count)
 }
 
 size_t vector_weigh(const feature_table *ft, const incite_config *c, const float *idf,
-                    size_t stride, incite_node *restrict out, double inv[4])
+                    size_t stride, incite_node *restrict out, uint32_t *restrict src,
+                    double inv[4])
 {
     /* locals: config fields are uint8_t and would be reloaded after
      * every store to out[] */
@@ -69,6 +70,8 @@ size_t vector_weigh(const feature_table *ft, const incite_config *c, const float
         ss[key & gmask] += v * v;
         out[k].index = (int)key + 1;
         out[k].value = v;
+        if (src)
+            src[k] = (uint32_t)i;
         k += v != 0.0;   /* an idf of 0 drops the feature */
     }
     for (int g = 0; g < 4; g++)
@@ -82,7 +85,7 @@ long vector_build(const feature_table *ft, const incite_config *c, const float *
     if (cap < ft->n + 2)
         return set_error(INCITE_ELIMIT, "vector needs %zu nodes, room for %zu", ft->n + 2, cap);
     double inv[4];
-    size_t k = vector_weigh(ft, c, idf, 1, out, inv);
+    size_t k = vector_weigh(ft, c, idf, 1, out, NULL, inv);
     const uint32_t gmask = (1u << group_shift(c)) - 1;
     for (size_t i = 0; i < k; i++)
         out[i].value *= inv[(uint32_t)(out[i].index - 1) & gmask];

@@ -189,6 +189,257 @@ size_t incite_featurizer_vector_size(const incite_featurizer *f);
 long incite_featurizer_features(incite_featurizer *f, const float *idf,
                                 const incite_feature **out);
 
+/* ------------------------------------------------------------------ */
+/* Reading posts: plain text, TSV with a header, JSON Lines            */
+/* ------------------------------------------------------------------ */
+
+typedef enum incite_input_format {
+    INCITE_INPUT_AUTO = 0,  /* decided by the first line */
+    INCITE_INPUT_PLAIN,     /* one post per line */
+    INCITE_INPUT_TSV,       /* a header line naming the columns */
+    INCITE_INPUT_JSONL      /* one JSON object per line */
+} incite_input_format;
+
+/* The fields a record may carry; default column names in parentheses. */
+typedef enum incite_field_kind {
+    INCITE_FIELD_TEXT = 0,  /* ("text") the post */
+    INCITE_FIELD_ID,        /* ("id") */
+    INCITE_FIELD_HANDLE,    /* ("handle") who posted it */
+    INCITE_FIELD_TARGET,    /* ("target") stance target */
+    INCITE_FIELD_LABEL,     /* ("label") for training and evaluation */
+    INCITE_FIELD_WEIGHT,    /* ("weight") instance weight */
+    INCITE_FIELD_COUNT
+} incite_field_kind;
+
+typedef struct incite_reader_options {
+    incite_input_format format;
+    const char *column[INCITE_FIELD_COUNT]; /* names; NULL: the default */
+    size_t max_bytes;      /* longer texts are cut (on a character boundary)
+                              and marked truncated; 0: no limit */
+    int strict_utf8;       /* invalid UTF-8 in a text makes the row an error */
+} incite_reader_options;
+
+typedef struct incite_field_value {
+    const char *s;         /* NULL when absent; else NUL-terminated */
+    size_t len;
+} incite_field_value;
+
+/* One input row.  Every row of the input yields one record, in order:
+ * rows that cannot be used carry a reason in `error`. */
+typedef struct incite_record {
+    uint64_t line;         /* 1-based line number in the input */
+    incite_field_value field[INCITE_FIELD_COUNT];
+    int truncated;         /* the text was cut at max_bytes */
+    const char *error;     /* NULL, or why the row cannot be used */
+} incite_record;
+
+typedef struct incite_reader incite_reader;
+
+/* Reads records from fp (not closed by the reader); name is used in
+ * messages.  NULL on failure. */
+incite_reader *incite_reader_new(FILE *fp, const char *name, const incite_reader_options *o);
+void incite_reader_free(incite_reader *r);
+
+/* 1 and the next record (valid until the next call), 0 at the end, or a
+ * negative error when the input cannot be read at all (I/O error, a TSV
+ * header without the text column). */
+int incite_reader_next(incite_reader *r, incite_record *rec);
+
+/* Known after the first incite_reader_next(): the format, whether the
+ * input had a header (TSV), and whether it has a column for a field. */
+incite_input_format incite_reader_format(const incite_reader *r);
+int incite_reader_has_header(const incite_reader *r);
+int incite_reader_has_field(const incite_reader *r, incite_field_kind k);
+
+/* The default column name of a field ("text", "id", ...). */
+const char *incite_field_name(incite_field_kind k);
+
+/* ------------------------------------------------------------------ */
+/* Labelled data                                                      */
+/* ------------------------------------------------------------------ */
+
+typedef struct incite_dataset incite_dataset;
+
+/* Called for each row skipped under skip_bad. */
+typedef void (*incite_skip_fn)(void *ctx, const char *name, uint64_t line, const char *why);
+
+/* Reads labelled rows (label and text columns required; target, id,
+ * handle, weight optional).  A bad row - unusable (see incite_record), an
+ * empty label, a weight that is not a positive number - stops the read
+ * with INCITE_EFORMAT and "name:line: reason", unless skip_bad, which
+ * reports it through on_skip and goes on.  Labels are sorted by their
+ * bytes and numbered from 0. */
+int incite_dataset_read(FILE *fp, const char *name, const incite_reader_options *o,
+                        int skip_bad, incite_skip_fn on_skip, void *ctx,
+                        incite_dataset **out);
+void incite_dataset_free(incite_dataset *d);
+size_t incite_dataset_size(const incite_dataset *d);
+size_t incite_dataset_nlabels(const incite_dataset *d);
+const char *incite_dataset_label_name(const incite_dataset *d, size_t i);
+int incite_dataset_label(const incite_dataset *d, size_t row);
+const char *incite_dataset_text(const incite_dataset *d, size_t row, size_t *len);
+const char *incite_dataset_target(const incite_dataset *d, size_t row); /* NULL if none */
+double incite_dataset_weight(const incite_dataset *d, size_t row);
+uint64_t incite_dataset_line(const incite_dataset *d, size_t row);
+int incite_dataset_has_target(const incite_dataset *d);
+size_t incite_dataset_skipped(const incite_dataset *d);
+/* A 64-bit hash of every row's label, target, weight and text, in order. */
+uint64_t incite_dataset_checksum(const incite_dataset *d);
+
+/* ------------------------------------------------------------------ */
+/* Models                                                             */
+/* ------------------------------------------------------------------ */
+
+typedef struct incite_model incite_model;
+
+/* Loads and validates a model file; rejects truncated, corrupted, hostile
+ * or other-version files with INCITE_EFORMAT / INCITE_EVERSION and a
+ * message naming the file.  Never trusts a size before checking it. */
+int incite_model_load(const char *path, incite_model **out);
+
+/* Writes to a temporary file beside path, syncs, renames into place: a
+ * crash leaves either the old file or the new one, never half a model. */
+int incite_model_save(const incite_model *m, const char *path);
+void incite_model_free(incite_model *m);
+
+const incite_config *incite_model_config(const incite_model *m);
+size_t incite_model_nlabels(const incite_model *m);
+const char *incite_model_label(const incite_model *m, size_t i);
+int incite_model_find_label(const incite_model *m, const char *label); /* -1: none */
+int incite_model_flag_label(const incite_model *m);                    /* -1: none */
+/* Training metadata: key/value strings ("train_rows", "cv_macro_f1"...). */
+size_t incite_model_meta_count(const incite_model *m);
+const char *incite_model_meta_key(const incite_model *m, size_t i);
+const char *incite_model_meta(const incite_model *m, const char *key);
+/* The lowest flag-probability threshold whose cross-validated precision
+ * (at training time) reached `precision`, and its recall; NAN if none. */
+double incite_model_threshold_for_precision(const incite_model *m, double precision,
+                                            double *recall);
+
+/* ------------------------------------------------------------------ */
+/* Training                                                           */
+/* ------------------------------------------------------------------ */
+
+typedef enum { INCITE_SOLVER_LIBLINEAR = 0, INCITE_SOLVER_LIBSVM } incite_solver;
+typedef enum { INCITE_KERNEL_LINEAR = 0, INCITE_KERNEL_RBF, INCITE_KERNEL_POLY,
+               INCITE_KERNEL_SIGMOID } incite_kernel;
+typedef enum { INCITE_MULTI_OVR = 0, INCITE_MULTI_OVO, INCITE_MULTI_CS } incite_multiclass;
+typedef enum { INCITE_LOSS_SQUARED_HINGE = 0, INCITE_LOSS_HINGE, INCITE_LOSS_LOGISTIC } incite_loss;
+
+typedef struct incite_train_options {
+    incite_config features;
+    incite_solver solver;
+    incite_kernel kernel;      /* LIBSVM only */
+    incite_multiclass multiclass; /* LIBLINEAR: OVR, OVO or CS; LIBSVM: OVO */
+    incite_loss loss;          /* LIBLINEAR */
+    double C;
+    double gamma, coef0;       /* rbf, poly, sigmoid */
+    int degree;                /* poly */
+    int balanced;              /* class weights n / (k * n_label) */
+    const char *class_weights; /* "label:w,label:w", multiplies the above */
+    int folds;                 /* cross-validation for calibration and
+                                  metrics; every label needs >= 2 rows */
+    const double *grid_C;      /* if set: choose C (and gamma) by */
+    size_t ngrid_C;            /* cross-validated macro-F1 */
+    const double *grid_gamma;
+    size_t ngrid_gamma;
+    uint64_t seed;
+    int threads;               /* worker processes for folds */
+    const char *flag_label;    /* recorded in the model */
+    const char *command;       /* recorded as metadata */
+    double eps;                /* solver tolerance; 0: the solver's default */
+    /* progress: stage ("featurizing", "fold", "final"), done, total */
+    void (*progress)(void *ctx, const char *stage, int done, int total);
+    void *progress_ctx;
+} incite_train_options;
+
+void incite_train_options_default(incite_train_options *o);
+
+/* Out-of-fold results of cross-validation, one row per dataset row. */
+typedef struct incite_cv_result {
+    size_t n, nlabels;
+    int folds;                 /* folds actually used */
+    int *pred;                 /* predicted label */
+    double *prob;              /* n x nlabels, calibrated on the other folds */
+    double best_C, best_gamma; /* chosen by the grid, or the options' */
+} incite_cv_result;
+void incite_cv_result_free(incite_cv_result *r);
+
+/* Trains a model (the final fit on every row, calibrated on
+ * cross-validated decisions); fills cv when not NULL. */
+int incite_train(const incite_dataset *d, const incite_train_options *o, incite_model **out,
+                 incite_cv_result *cv);
+
+/* Cross-validates the options without fitting a final model. */
+int incite_cross_validate(const incite_dataset *d, const incite_train_options *o,
+                          incite_cv_result *out);
+
+/* ------------------------------------------------------------------ */
+/* Scoring                                                            */
+/* ------------------------------------------------------------------ */
+
+typedef struct incite_scorer incite_scorer;
+
+/* A scorer owns a featurizer and scratch: one per thread. */
+incite_scorer *incite_scorer_new(const incite_model *m);
+void incite_scorer_free(incite_scorer *s);
+
+/* Keep readable n-grams, which incite_scorer_explain() needs. */
+void incite_scorer_keep_names(incite_scorer *s, int on);
+
+typedef struct incite_score {
+    int label;              /* predicted label */
+    double margin;          /* the decision value that chose it */
+    const double *prob;     /* calibrated probability per label */
+    const double *margins;  /* raw margin per label */
+    incite_text_stats stats;
+} incite_score;
+
+/* Scores one post; the arrays stay valid until the next call.  target is
+ * the stance target, for models trained with one. */
+int incite_score_post(incite_scorer *s, const char *text, size_t len, const char *target,
+                      incite_score *out);
+
+typedef struct incite_contribution {
+    const char *ngram;      /* readable, as --dump features shows it */
+    double weight;          /* its part of the margin */
+} incite_contribution;
+
+typedef struct incite_explanation {
+    double margin;          /* = bias + sum of top[].weight + rest */
+    double bias;
+    double rest;            /* every feature not shown */
+    size_t ntop;
+    const incite_contribution *top; /* strongest toward the label first,
+                                       then strongest against it */
+} incite_explanation;
+
+/* Explains the last scored post: the k n-grams that pushed hardest toward
+ * its label and the k that pushed hardest against.  Linear models only
+ * (INCITE_EINVAL for kernels).  Valid until the next call. */
+int incite_scorer_explain(incite_scorer *s, size_t k, incite_explanation *out);
+
+/* ------------------------------------------------------------------ */
+/* Evaluation                                                         */
+/* ------------------------------------------------------------------ */
+
+typedef struct incite_metrics {
+    size_t n, k;
+    double accuracy, macro_f1, micro_f1, weighted_f1;
+    double *precision, *recall, *f1, *support; /* per label */
+    double *roc_auc, *pr_auc;  /* per label, one vs rest; NAN if undefined */
+    double *confusion;         /* k x k, [true * k + predicted] */
+    double brier;              /* mean over posts of sum_k (p_k - y_k)^2 */
+    double ece;                /* 15 equal bins of the top probability */
+} incite_metrics;
+
+/* truth, pred: n label indexes < k; prob: n x k or NULL; weight: NULL or
+ * per-row weights.  Ratios with a zero denominator count as 0, as
+ * scikit-learn's zero_division=0. */
+int incite_metrics_compute(size_t n, size_t k, const int *truth, const int *pred,
+                           const double *prob, const double *weight, incite_metrics *m);
+void incite_metrics_free(incite_metrics *m);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,162 @@
+/*
+ * cli_train.c - the training options, one table for incite-train and
+ * incite-eval --cv: names, bounds, help and defaults in one place.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli_train.h"
+
+static const char *class_weights;
+static int solver, kernel, multiclass, loss, class_weight = 0;
+static long cv = 5, threads = 0, seed = 1, hash_bits = -1, min_df = -1;
+static int signed_hash, no_target_cross;
+static double C = 0.5, gamma_ = 1.0, coef0 = 0.0, eps = 0.0;
+static long degree = 3;
+static double grid_c[64], grid_g[64];
+static size_t ngrid_c, ngrid_g;
+static int word[2] = {-1, -1}, chr[2] = {-1, -1};
+
+static const char *const solvers[] = {"liblinear", "libsvm", NULL};
+static const char *const kernels[] = {"linear", "rbf", "poly", "sigmoid", NULL};
+static const char *const schemes[] = {"ovr", "ovo", "cs", NULL};
+static const char *const losses[] = {"squared-hinge", "hinge", "logistic", NULL};
+static const char *const weightings[] = {"balanced", "none", NULL};
+
+static const char *range(const char *arg, void *dest)
+{
+    int *r = dest;
+    char *end;
+    long a = strtol(arg, &end, 10), b = a;
+    if (end == arg)
+        return "want MIN-MAX (or 0 for none)";
+    if (*end == '-') {
+        const char *s = end + 1;
+        b = strtol(s, &end, 10);
+        if (end == s)
+            return "want MIN-MAX (or 0 for none)";
+    }
+    if (*end || a < 0 || b < a || b > 8)
+        return "want MIN-MAX with 1 <= MIN <= MAX <= 8, or 0 for none";
+    r[0] = (int)a;
+    r[1] = (int)b;
+    return NULL;
+}
+
+static const char *list(const char *arg, double *dst, size_t *n)
+{
+    *n = 0;
+    const char *s = arg;
+    while (*s) {
+        char *end;
+        errno = 0;
+        double v = strtod(s, &end);
+        if (errno || end == s || !(v > 0) || !isfinite(v) || (*end && *end != ','))
+            return "want positive numbers separated by commas";
+        if (*n == 64)
+            return "at most 64 values";
+        dst[(*n)++] = v;
+        s = *end ? end + 1 : end;
+    }
+    return *n ? NULL : "empty list";
+}
+
+static const char *grid_c_arg(const char *arg, void *dest)
+{
+    (void)dest;
+    return list(arg, grid_c, &ngrid_c);
+}
+
+static const char *grid_g_arg(const char *arg, void *dest)
+{
+    (void)dest;
+    return list(arg, grid_g, &ngrid_g);
+}
+
+static const cli_option table[] = {
+    {"solver", 0, OPT_CHOICE, "NAME", "solver (default liblinear)", &solver, 0, 0, solvers, NULL},
+    {"kernel", 0, OPT_CHOICE, "NAME", "LIBSVM kernel (default linear)", &kernel, 0, 0, kernels, NULL},
+    {"multiclass", 0, OPT_CHOICE, "NAME",
+     "multi-class scheme: one-vs-rest, one-vs-one, Crammer-Singer (default ovr)", &multiclass, 0, 0,
+     schemes, NULL},
+    {"loss", 0, OPT_CHOICE, "NAME", "LIBLINEAR loss (default squared-hinge)", &loss, 0, 0, losses, NULL},
+    {"C", 'c', OPT_DOUBLE, "C", "regularization: larger fits the training data closer (default 0.5)",
+     &C, 1e-6, 1e6, NULL, NULL},
+    {"gamma", 0, OPT_DOUBLE, "G", "rbf/poly/sigmoid kernel gamma (default 1)", &gamma_, 1e-9, 1e6,
+     NULL, NULL},
+    {"coef0", 0, OPT_DOUBLE, "R", "poly/sigmoid kernel coef0 (default 0)", &coef0, -1e6, 1e6, NULL, NULL},
+    {"degree", 0, OPT_LONG, "D", "poly kernel degree (default 3)", &degree, 1, 10, NULL, NULL},
+    {"class-weight", 0, OPT_CHOICE, "HOW", "class weights (default balanced: n / (k * n_label))",
+     &class_weight, 0, 0, weightings, NULL},
+    {"class-weights", 0, OPT_STRING, "L:W,...", "multiply the weight of label L by W",
+     &class_weights, 0, 0, NULL, NULL},
+    {"cv", 0, OPT_LONG, "K", "cross-validation folds for calibration and metrics (default 5)", &cv, 0,
+     100, NULL, NULL},
+    {"grid-C", 0, OPT_CALL, "C,C,...", "choose C among these by cross-validated macro-F1", NULL, 0, 0,
+     NULL, grid_c_arg},
+    {"grid-gamma", 0, OPT_CALL, "G,G,...", "...and gamma among these (kernels)", NULL, 0, 0, NULL,
+     grid_g_arg},
+    {"word-ngrams", 0, OPT_CALL, "MIN-MAX", "word n-gram orders (default 1-2; 0: none)", word, 0, 0,
+     NULL, range},
+    {"char-ngrams", 0, OPT_CALL, "MIN-MAX", "char n-gram orders inside words (default 2-5; 0: none)",
+     chr, 0, 0, NULL, range},
+    {"hash-bits", 0, OPT_LONG, "N", "2^N hash buckets per feature group (default 20)", &hash_bits, 8,
+     26, NULL, NULL},
+    {"min-df", 0, OPT_LONG, "N", "ignore features in fewer than N training posts (default 2)", &min_df,
+     1, 1000000, NULL, NULL},
+    {"signed-hash", 0, OPT_FLAG, NULL, "give each n-gram a hash sign", &signed_hash, 0, 0, NULL, NULL},
+    {"no-target-cross", 0, OPT_FLAG, NULL, "with a target column, do not cross features with it",
+     &no_target_cross, 0, 0, NULL, NULL},
+    {"seed", 0, OPT_LONG, "N", "seed of folds and solvers (default 1)", &seed, 0, 2147483647L, NULL, NULL},
+    {"threads", 'j', OPT_LONG, "N", "worker processes (default: all cores)", &threads, 1, 256, NULL, NULL},
+    {"eps", 0, OPT_DOUBLE, "E", "solver tolerance (default: the solver's)", &eps, 1e-12, 10, NULL, NULL},
+    {0},
+};
+
+const cli_option *train_option_table(void)
+{
+    return table;
+}
+
+void train_options_finish(incite_train_options *o, int has_target)
+{
+    incite_train_options_default(o);
+    incite_config *f = &o->features;
+    o->solver = (incite_solver)solver;
+    o->kernel = (incite_kernel)kernel;
+    o->multiclass = (incite_multiclass)multiclass;
+    o->loss = (incite_loss)loss;
+    o->C = C;
+    o->gamma = gamma_;
+    o->coef0 = coef0;
+    o->degree = (int)degree;
+    o->balanced = class_weight == 0;
+    o->class_weights = class_weights;
+    o->folds = (int)cv;
+    o->grid_C = ngrid_c ? grid_c : NULL;
+    o->ngrid_C = ngrid_c;
+    o->grid_gamma = ngrid_g ? grid_g : NULL;
+    o->ngrid_gamma = ngrid_g;
+    o->seed = (uint64_t)seed;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    o->threads = threads > 0 ? (int)threads : cores > 0 ? (int)cores : 1;
+    o->eps = eps;
+    if (word[1] >= 0) {
+        f->word_min = (uint8_t)(word[1] ? word[0] : 0);
+        f->word_max = (uint8_t)word[1];
+    }
+    if (chr[1] >= 0) {
+        f->char_min = (uint8_t)(chr[1] ? chr[0] : 0);
+        f->char_max = (uint8_t)chr[1];
+    }
+    if (hash_bits >= 0)
+        f->hash_bits = (uint8_t)hash_bits;
+    if (min_df >= 0)
+        f->min_df = (uint32_t)min_df;
+    f->signed_hash = (uint8_t)(signed_hash != 0);
+    f->target_cross = (uint8_t)(has_target && !no_target_cross);
+}

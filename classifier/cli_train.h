@@ -1,0 +1,18 @@
+/*
+ * cli_train.h - the training options' table, shared by incite-train and
+ * incite-eval --cv.
+ */
+#ifndef INCITE_CLI_TRAIN_H
+#define INCITE_CLI_TRAIN_H
+
+#include "cli.h"
+#include "incite.h"
+
+/* The options, terminated by an entry with name NULL. */
+const cli_option *train_option_table(void);
+
+/* Fills *o from the defaults and what the table parsed; the data's
+ * target column turns target crossing on unless --no-target-cross. */
+void train_options_finish(incite_train_options *o, int has_target);
+
+#endif

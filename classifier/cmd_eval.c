@@ -1,0 +1,285 @@
+/*
+ * incite-eval - how good is a model, honestly: on held-out data (-m), or
+ * by cross-validating a training configuration (--cv).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli_train.h"
+#include "incite.h"
+
+static const char *model_path;
+static int json, skip_bad;
+static long errors_n, max_bytes = 64 * 1024;
+static const char *col[INCITE_FIELD_COUNT];
+
+static const cli_option own[] = {
+    {"model", 'm', OPT_STRING, "MODEL", "evaluate this model on TEST.tsv", &model_path, 0, 0, NULL, NULL},
+    {"json", 0, OPT_FLAG, NULL, "print one JSON object instead of tables", &json, 0, 0, NULL, NULL},
+    {"errors", 0, OPT_LONG, "N", "also list the N most confident mistakes, with their text", &errors_n,
+     0, 1000000, NULL, NULL},
+    {"skip-bad", 0, OPT_FLAG, NULL, "skip bad rows (each reported) instead of stopping", &skip_bad, 0,
+     0, NULL, NULL},
+    {"max-bytes", 0, OPT_LONG, "N", "use only the first N bytes of a longer post (default 65536)",
+     &max_bytes, 1, 1 << 30, NULL, NULL},
+    {"text-col", 0, OPT_STRING, "NAME", "column of the post (default text)", &col[INCITE_FIELD_TEXT], 0,
+     0, NULL, NULL},
+    {"label-col", 0, OPT_STRING, "NAME", "column of the label (default label)", &col[INCITE_FIELD_LABEL],
+     0, 0, NULL, NULL},
+    {"target-col", 0, OPT_STRING, "NAME", "column of the stance target (default target)",
+     &col[INCITE_FIELD_TARGET], 0, 0, NULL, NULL},
+    {0},
+};
+
+/* Labels of the evaluation: the model's (or the training data's), then
+ * any the test data adds (never predicted, so their recall is 0). */
+typedef struct eval {
+    size_t n, k;
+    const char *label[1024];  /* at most 256 from each side */
+    int *truth, *pred;
+    double *prob;            /* n x k */
+    double *weight;
+} eval;
+
+static int label_index(eval *e, const char *name)
+{
+    for (size_t i = 0; i < e->k; i++)
+        if (strcmp(e->label[i], name) == 0)
+            return (int)i;
+    e->label[e->k] = name;
+    return (int)e->k++;
+}
+
+static void on_skip(void *ctx, const char *name, uint64_t line, const char *why)
+{
+    (void)ctx;
+    cli_warn("%s:%llu: skipped: %s", name, (unsigned long long)line, why);
+}
+
+static void score_rows(eval *e, const incite_dataset *d, const incite_model *m)
+{
+    size_t mk = incite_model_nlabels(m);
+    int has_target = incite_model_config(m)->target_cross;
+    if (has_target && !incite_dataset_has_target(d))
+        cli_die(EXIT_FAILURE_RUN, "the model was trained with stance targets; the test data has no target column");
+    incite_scorer *s = incite_scorer_new(m);
+    if (!s)
+        cli_die(EXIT_FAILURE_RUN, "%s", incite_last_error());
+    for (size_t r = 0; r < e->n; r++) {
+        size_t len;
+        const char *text = incite_dataset_text(d, r, &len);
+        incite_score sc;
+        if (incite_score_post(s, text, len, incite_dataset_target(d, r), &sc))
+            cli_die(EXIT_FAILURE_RUN, "line %llu: %s", (unsigned long long)incite_dataset_line(d, r),
+                    incite_last_error());
+        e->pred[r] = sc.label;
+        for (size_t c = 0; c < mk; c++)
+            e->prob[r * e->k + c] = sc.prob[c];
+    }
+    incite_scorer_free(s);
+}
+
+static void print_table(const eval *e, const incite_metrics *m, double stance)
+{
+    printf("rows          %zu\n", e->n);
+    printf("accuracy      %.4f\n", m->accuracy);
+    printf("macro F1      %.4f\n", m->macro_f1);
+    printf("micro F1      %.4f\n", m->micro_f1);
+    printf("weighted F1   %.4f\n", m->weighted_f1);
+    if (!isnan(stance))
+        printf("stance F1     %.4f   (mean F1 of favor and against)\n", stance);
+    printf("Brier         %.4f\n", m->brier);
+    printf("ECE           %.4f   (15 bins)\n\n", m->ece);
+    int w = 12;
+    for (size_t c = 0; c < e->k; c++)
+        w = (int)strlen(e->label[c]) > w ? (int)strlen(e->label[c]) : w;
+    printf("%-*s  precision  recall      F1  support  ROC-AUC   PR-AUC\n", w, "label");
+    for (size_t c = 0; c < e->k; c++)
+        printf("%-*s     %.4f  %.4f  %.4f  %7.0f   %.4f   %.4f\n", w, e->label[c], m->precision[c],
+               m->recall[c], m->f1[c], m->support[c], m->roc_auc[c], m->pr_auc[c]);
+    printf("\nconfusion (rows: true label, columns: predicted)\n%-*s", w, "");
+    for (size_t c = 0; c < e->k; c++)
+        printf("  %*s", (int)strlen(e->label[c]) > 6 ? (int)strlen(e->label[c]) : 6, e->label[c]);
+    putchar('\n');
+    for (size_t t = 0; t < e->k; t++) {
+        printf("%-*s", w, e->label[t]);
+        for (size_t c = 0; c < e->k; c++)
+            printf("  %*.0f", (int)strlen(e->label[c]) > 6 ? (int)strlen(e->label[c]) : 6,
+                   m->confusion[t * e->k + c]);
+        putchar('\n');
+    }
+}
+
+static void print_json(const eval *e, const incite_metrics *m, double stance)
+{
+    printf("{\"rows\":%zu,\"accuracy\":", e->n);
+    cli_json_number(stdout, m->accuracy);
+    printf(",\"macro_f1\":");
+    cli_json_number(stdout, m->macro_f1);
+    printf(",\"micro_f1\":");
+    cli_json_number(stdout, m->micro_f1);
+    printf(",\"weighted_f1\":");
+    cli_json_number(stdout, m->weighted_f1);
+    printf(",\"brier\":");
+    cli_json_number(stdout, m->brier);
+    printf(",\"ece\":");
+    cli_json_number(stdout, m->ece);
+    if (!isnan(stance)) {
+        printf(",\"stance_f1\":");
+        cli_json_number(stdout, stance);
+    }
+    printf(",\"per_class\":{");
+    for (size_t c = 0; c < e->k; c++) {
+        if (c)
+            putchar(',');
+        cli_json_string(stdout, e->label[c], strlen(e->label[c]));
+        printf(":{\"precision\":");
+        cli_json_number(stdout, m->precision[c]);
+        printf(",\"recall\":");
+        cli_json_number(stdout, m->recall[c]);
+        printf(",\"f1\":");
+        cli_json_number(stdout, m->f1[c]);
+        printf(",\"support\":%.0f,\"roc_auc\":", m->support[c]);
+        cli_json_number(stdout, m->roc_auc[c]);
+        printf(",\"pr_auc\":");
+        cli_json_number(stdout, m->pr_auc[c]);
+        putchar('}');
+    }
+    printf("},\"confusion\":{\"labels\":[");
+    for (size_t c = 0; c < e->k; c++) {
+        if (c)
+            putchar(',');
+        cli_json_string(stdout, e->label[c], strlen(e->label[c]));
+    }
+    printf("],\"matrix\":[");
+    for (size_t t = 0; t < e->k; t++) {
+        printf("%s[", t ? "," : "");
+        for (size_t c = 0; c < e->k; c++)
+            printf("%s%.0f", c ? "," : "", m->confusion[t * e->k + c]);
+        putchar(']');
+    }
+    printf("]}}\n");
+}
+
+/* The N mistakes made with the highest probability for the wrong label. */
+static void print_errors(const eval *e, const incite_dataset *d, size_t n)
+{
+    size_t *idx = malloc(e->n * sizeof *idx), m = 0;
+    if (!idx)
+        cli_die(EXIT_FAILURE_RUN, "out of memory");
+    for (size_t r = 0; r < e->n; r++)
+        if (e->truth[r] != e->pred[r])
+            idx[m++] = r;
+    for (size_t i = 1; i < m; i++) {   /* by confidence, then row order */
+        size_t v = idx[i], j = i;
+        double pv = e->prob[v * e->k + (size_t)e->pred[v]];
+        while (j > 0 && e->prob[idx[j - 1] * e->k + (size_t)e->pred[idx[j - 1]]] < pv) {
+            idx[j] = idx[j - 1];
+            j--;
+        }
+        idx[j] = v;
+    }
+    FILE *out = json ? stderr : stdout;
+    fprintf(out, "\nmost confident mistakes (line, true, predicted, probability, text)\n");
+    for (size_t i = 0; i < m && i < n; i++) {
+        size_t r = idx[i], len;
+        const char *text = incite_dataset_text(d, r, &len);
+        fprintf(out, "%llu\t%s\t%s\t%.4f\t%.*s\n", (unsigned long long)incite_dataset_line(d, r),
+                e->label[e->truth[r]], e->label[e->pred[r]], e->prob[r * e->k + (size_t)e->pred[r]],
+                (int)len, text);
+    }
+    free(idx);
+}
+
+int main(int argc, char **argv)
+{
+    cli_program prog = {
+        "incite-eval", "[OPTIONS] -m MODEL TEST.tsv  |  --cv K [TRAINING OPTIONS] TRAIN.tsv",
+        "Evaluates MODEL on labelled TEST.tsv (columns label and text, optionally target),\n"
+        "or, without -m, cross-validates the training options on TRAIN.tsv without\n"
+        "writing a model.  Prints accuracy, per-label precision/recall/F1/support,\n"
+        "macro/micro/weighted F1, the confusion matrix, ROC-AUC and PR-AUC per label,\n"
+        "Brier score and ECE, and the TweetEval stance metric where labels favor and\n"
+        "against exist.",
+        cli_join(own, train_option_table()),
+    };
+    int first = cli_parse(&prog, argc, argv);
+    if (argc - first != 1)
+        cli_die(EXIT_USAGE, "give exactly one data file (see --help)");
+    const char *path = argv[first];
+    FILE *fp = cli_open(path);
+    incite_reader_options ro = {.format = INCITE_INPUT_TSV, .max_bytes = (size_t)max_bytes};
+    memcpy(ro.column, col, sizeof col);
+    incite_dataset *d;
+    if (incite_dataset_read(fp, path, &ro, skip_bad, on_skip, NULL, &d))
+        cli_die(EXIT_FAILURE_RUN, "%s", incite_last_error());
+    if (fp != stdin)
+        fclose(fp);
+    eval e = {.n = incite_dataset_size(d)};
+    incite_model *model = NULL;
+    if (model_path) {
+        if (incite_model_load(model_path, &model))
+            cli_die(EXIT_FAILURE_RUN, "%s", incite_last_error());
+        for (size_t i = 0; i < incite_model_nlabels(model); i++)
+            label_index(&e, incite_model_label(model, i));
+    }
+    for (size_t c = 0; c < incite_dataset_nlabels(d); c++)
+        label_index(&e, incite_dataset_label_name(d, c));
+    e.truth = malloc((e.n + 1) * sizeof *e.truth);
+    e.pred = malloc((e.n + 1) * sizeof *e.pred);
+    e.prob = calloc((e.n + 1) * e.k, sizeof *e.prob);
+    e.weight = malloc((e.n + 1) * sizeof *e.weight);
+    if (!e.truth || !e.pred || !e.prob || !e.weight)
+        cli_die(EXIT_FAILURE_RUN, "out of memory");
+    if (model) {
+        score_rows(&e, d, model);   /* e.label points into the model: freed at the end */
+    } else {
+        incite_train_options o;
+        train_options_finish(&o, incite_dataset_has_target(d));
+        if (o.folds < 2)
+            cli_die(EXIT_USAGE, "give -m MODEL, or --cv K with K >= 2 (see --help)");
+        incite_cv_result cv;
+        if (incite_cross_validate(d, &o, &cv))
+            cli_die(EXIT_FAILURE_RUN, "%s: %s", path, incite_last_error());
+        /* the dataset's labels are e.label[0..k) in the same order */
+        for (size_t r = 0; r < e.n; r++) {
+            e.pred[r] = cv.pred[r];
+            memcpy(e.prob + r * e.k, cv.prob + r * cv.nlabels, cv.nlabels * sizeof *e.prob);
+        }
+        incite_cv_result_free(&cv);
+    }
+    for (size_t r = 0; r < e.n; r++) {
+        e.truth[r] = label_index(&e, incite_dataset_label_name(d, (size_t)incite_dataset_label(d, r)));
+        e.weight[r] = incite_dataset_weight(d, r);
+    }
+    incite_metrics m;
+    if (incite_metrics_compute(e.n, e.k, e.truth, e.pred, e.prob, e.weight, &m))
+        cli_die(EXIT_FAILURE_RUN, "%s", incite_last_error());
+    double stance = NAN;
+    int fav = -1, ag = -1;
+    for (size_t c = 0; c < e.k; c++) {
+        if (strcmp(e.label[c], "favor") == 0)
+            fav = (int)c;
+        if (strcmp(e.label[c], "against") == 0)
+            ag = (int)c;
+    }
+    if (fav >= 0 && ag >= 0)
+        stance = (m.f1[fav] + m.f1[ag]) / 2;
+    if (json)
+        print_json(&e, &m, stance);
+    else
+        print_table(&e, &m, stance);
+    if (errors_n > 0)
+        print_errors(&e, d, (size_t)errors_n);
+    incite_metrics_free(&m);
+    incite_model_free(model);
+    incite_dataset_free(d);
+    free(e.truth);
+    free(e.pred);
+    free(e.prob);
+    free(e.weight);
+    return fflush(stdout) ? EXIT_FAILURE_RUN : EXIT_OK;
+}

@@ -1,0 +1,1262 @@
+/*
+ * train.c - labelled rows -> a calibrated model, through LIBLINEAR (the
+ * default) or LIBSVM.
+ *
+ * Every row is featurized once, through the same incite_featurize() that
+ * scoring uses, into a cache of (feature, count) runs.  A fit takes a set
+ * of training rows, learns the IDF on those rows alone (so cross-validated
+ * figures never see the held-out text), weights their vectors, and calls
+ * the solver.  Cross-validation (stratified, seeded) gives out-of-fold
+ * decisions, from which come the Platt calibration, the metrics recorded in
+ * the model, the flag label's precision curve and, with a grid, the choice
+ * of C (and gamma).  The final fit uses every row.
+ *
+ * Determinism: folds come from our own seeded generator; LIBLINEAR and
+ * LIBSVM draw from rand(), which is reseeded before every solver call, so
+ * a model depends on the data, options and seed only - not on --threads,
+ * whose workers are processes (rand() is process-wide state).
+ */
+#include <errno.h>
+#include <linear.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <utf8proc.h>
+
+#include "calibrate.h"
+#include "hash.h"
+#include "model.h"
+
+#define CURVE_STEPS 1000
+
+void incite_train_options_default(incite_train_options *o)
+{
+    *o = (incite_train_options){
+        .solver = INCITE_SOLVER_LIBLINEAR,
+        .kernel = INCITE_KERNEL_LINEAR,
+        .multiclass = INCITE_MULTI_OVR,
+        .loss = INCITE_LOSS_SQUARED_HINGE,
+        .C = 0.5,
+        .gamma = 1.0,
+        .coef0 = 0.0,
+        .degree = 3,
+        .balanced = 1,
+        .folds = 5,
+        .seed = 1,
+        .threads = 1,
+    };
+    incite_config_default(&o->features);
+}
+
+void incite_cv_result_free(incite_cv_result *r)
+{
+    free(r->pred);
+    free(r->prob);
+    memset(r, 0, sizeof *r);
+}
+
+static void quiet(const char *s)
+{
+    (void)s;
+}
+
+/* The labels (a, b), a < b, of pairwise decision p among k labels. */
+static void pair_of(size_t k, size_t p, size_t *a, size_t *b)
+{
+    size_t i = 0;
+    while (p >= k - 1 - i) {
+        p -= k - 1 - i;
+        i++;
+    }
+    *a = i;
+    *b = i + 1 + p;
+}
+
+/* ---- the trainer's state ------------------------------------------ */
+
+typedef struct trainer {
+    const incite_dataset *d;
+    const incite_train_options *o;
+    incite_config cfg;
+    size_t n, k, dim;
+    model_scheme scheme;
+    size_t ndec;
+    feature_entry *cache;      /* every row's features, back to back */
+    size_t *off, *len;         /* row -> its run in cache */
+    int *fold;                 /* row -> fold */
+    int folds;
+    int *reps;                 /* row -> times it enters training (weight) */
+    double user_w[MODEL_MAX_LABELS]; /* --class-weights, 1 by default */
+} trainer;
+
+/* splitmix64: our own generator, so folds do not depend on libc */
+static uint64_t next_rand(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static int featurize_all(trainer *t)
+{
+    incite_featurizer *f = incite_featurizer_new(&t->cfg);
+    if (!f)
+        return INCITE_EINVAL;
+    size_t cap = 1 << 16, used = 0;
+    t->cache = malloc(cap * sizeof *t->cache);
+    t->off = malloc(t->n * sizeof *t->off);
+    t->len = malloc(t->n * sizeof *t->len);
+    if (!t->cache || !t->off || !t->len) {
+        incite_featurizer_free(f);
+        return set_error(INCITE_ENOMEM, "out of memory for features");
+    }
+    for (size_t i = 0; i < t->n; i++) {
+        size_t len;
+        const char *text = incite_dataset_text(t->d, i, &len);
+        int rc = incite_featurize(f, text, len, incite_dataset_target(t->d, i), NULL);
+        if (rc) {
+            incite_featurizer_free(f);
+            return rc;
+        }
+        const feature_table *ft = featurizer_table(f);
+        if (grow_array(&t->cache, &cap, used + ft->n, sizeof *t->cache)) {
+            incite_featurizer_free(f);
+            return INCITE_ENOMEM;
+        }
+        memcpy(t->cache + used, ft->e, ft->n * sizeof *ft->e);
+        t->off[i] = used;
+        t->len[i] = ft->n;
+        used += ft->n;
+        if (t->o->progress && (i % 4096 == 0 || i + 1 == t->n))
+            t->o->progress(t->o->progress_ctx, "featurizing", (int)(i + 1), (int)t->n);
+    }
+    incite_featurizer_free(f);
+    return INCITE_OK;
+}
+
+/* Stratified folds: each label's rows shuffled, then dealt round-robin. */
+static void assign_folds(trainer *t)
+{
+    uint64_t s = t->o->seed ^ 0xf01d5ull;
+    size_t *rows = malloc(t->n * sizeof *rows);
+    int next = 0;
+    for (size_t c = 0; c < t->k; c++) {
+        size_t m = 0;
+        for (size_t i = 0; i < t->n; i++)
+            if ((size_t)incite_dataset_label(t->d, i) == c)
+                rows[m++] = i;
+        for (size_t i = m; i > 1; i--) {
+            size_t j = (size_t)(next_rand(&s) % i);
+            size_t tmp = rows[i - 1];
+            rows[i - 1] = rows[j];
+            rows[j] = tmp;
+        }
+        for (size_t i = 0; i < m; i++)
+            t->fold[rows[i]] = next++ % t->folds;   /* continue across labels */
+    }
+    free(rows);
+}
+
+/* ---- one fit -------------------------------------------------------- */
+
+/* What a fit produces: decisions for some held-out rows, and/or the
+ * final model's weights. */
+typedef struct fit_out {
+    const size_t *test;        /* rows to decide */
+    size_t ntest;
+    double *dec;               /* ntest x ndec */
+    float *rows;               /* final model: dim x stride (idf, weights) */
+    double *bias;              /* final model: ndec */
+    incite_model *kernel_model;/* final kernel model (parent process only) */
+} fit_out;
+
+typedef struct problem_data {
+    size_t *rows;              /* training rows, repeats for weights */
+    size_t nrows, ndocs;
+    float *idf;
+    incite_node *nodes;
+    incite_node **x;           /* per training row */
+    double *y;
+} problem_data;
+
+static void problem_free(problem_data *p)
+{
+    free(p->rows);
+    free(p->idf);
+    free(p->nodes);
+    free(p->x);
+    free(p->y);
+    memset(p, 0, sizeof *p);
+}
+
+/* IDF on the training rows (each distinct row once), then their vectors. */
+static int build_problem(const trainer *t, const unsigned char *in_train, int with_bias,
+                         problem_data *p)
+{
+    uint32_t *df = calloc(t->dim, sizeof *df);
+    p->idf = calloc(t->dim, sizeof *p->idf);
+    if (!df || !p->idf) {
+        free(df);
+        return set_error(INCITE_ENOMEM, "out of memory for document frequencies");
+    }
+    size_t docs = 0, total = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        if (!in_train[i])
+            continue;
+        docs++;
+        total += (size_t)t->reps[i];
+        for (size_t j = 0; j < t->len[i]; j++)
+            df[t->cache[t->off[i] + j].key]++;
+    }
+    for (size_t f = 0; f < t->dim; f++)
+        if (df[f] >= t->cfg.min_df && df[f] > 0)
+            p->idf[f] = (float)(log((1.0 + (double)docs) / (1.0 + (double)df[f])) + 1.0);
+    free(df);
+    p->ndocs = docs;
+    p->nrows = total;
+    size_t nodes = 0;
+    for (size_t i = 0; i < t->n; i++)
+        if (in_train[i])
+            nodes += t->len[i] + 2;
+    p->rows = malloc((total ? total : 1) * sizeof *p->rows);
+    p->nodes = malloc((nodes ? nodes : 1) * sizeof *p->nodes);
+    p->x = malloc((total ? total : 1) * sizeof *p->x);
+    p->y = malloc((total ? total : 1) * sizeof *p->y);
+    if (!p->rows || !p->nodes || !p->x || !p->y)
+        return set_error(INCITE_ENOMEM, "out of memory for %zu feature nodes", nodes);
+    size_t used = 0, r = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        if (!in_train[i])
+            continue;
+        feature_table view = {.e = t->cache + t->off[i], .n = t->len[i]};
+        long k = vector_build(&view, &t->cfg, p->idf, with_bias ? 1.0 : -1.0, p->nodes + used,
+                              t->len[i] + 2);
+        if (k < 0)
+            return (int)k;
+        for (int rep = 0; rep < t->reps[i]; rep++) {
+            p->rows[r] = i;
+            p->x[r] = p->nodes + used;
+            p->y[r] = incite_dataset_label(t->d, i);
+            r++;
+        }
+        used += (size_t)k + 1;
+    }
+    return INCITE_OK;
+}
+
+/* Class weights over the given training rows: n / (k * n_c) when
+ * balanced, times --class-weights. */
+static void class_weights(const trainer *t, const problem_data *p, double *w)
+{
+    double count[MODEL_MAX_LABELS] = {0};
+    for (size_t r = 0; r < p->nrows; r++)
+        count[(size_t)p->y[r]]++;
+    size_t present = 0;
+    for (size_t c = 0; c < t->k; c++)
+        present += count[c] > 0;
+    for (size_t c = 0; c < t->k; c++) {
+        w[c] = t->user_w[c];
+        if (t->o->balanced && count[c] > 0)
+            w[c] *= (double)p->nrows / ((double)present * count[c]);
+    }
+}
+
+static int liblinear_solver(const trainer *t)
+{
+    if (t->scheme == SCHEME_CS)
+        return MCSVM_CS;
+    switch (t->o->loss) {
+    case INCITE_LOSS_HINGE: return L2R_L1LOSS_SVC_DUAL;
+    case INCITE_LOSS_LOGISTIC: return L2R_LR_DUAL;
+    default: return L2R_L2LOSS_SVC_DUAL;
+    }
+}
+
+/* Decision value of x under a weight vector w[0..dim] (w[dim]: bias). */
+static double dot(const double *w, size_t stride, size_t col, const incite_node *x, size_t dim)
+{
+    double s = w[dim * stride + col];   /* bias feature, value 1 */
+    for (; x->index != -1; x++)
+        if ((size_t)x->index <= dim)
+            s += w[(size_t)(x->index - 1) * stride + col] * x->value;
+    return s;
+}
+
+typedef struct linear_fn {
+    /* decision d's weight of feature j: w[j * stride + col[d]] * sign[d] */
+    const double *w;
+    size_t stride;
+    size_t col[MODEL_MAX_LABELS];
+    double sign[MODEL_MAX_LABELS];
+} linear_fn;
+
+/* Test rows' vectors, built with the training rows' IDF. */
+static incite_node *test_vector(const trainer *t, const problem_data *p, size_t row,
+                                incite_node *buf)
+{
+    feature_table view = {.e = t->cache + t->off[row], .n = t->len[row]};
+    vector_build(&view, &t->cfg, p->idf, -1.0, buf, t->len[row] + 2);
+    return buf;
+}
+
+/* Writes decision d of a LIBLINEAR-trained function into the outputs. */
+static void emit_linear(const trainer *t, const problem_data *p, const linear_fn *fn, size_t d,
+                        size_t first, size_t count, fit_out *out, incite_node *buf)
+{
+    for (size_t i = 0; i < out->ntest; i++) {
+        incite_node *x = test_vector(t, p, out->test[i], buf);
+        for (size_t k = 0; k < count; k++)
+            out->dec[i * t->ndec + first + k] =
+                fn->sign[d + k] * dot(fn->w, fn->stride, fn->col[d + k], x, t->dim);
+    }
+    if (out->rows) {
+        size_t stride = 1 + t->ndec;
+        for (size_t j = 0; j < t->dim; j++) {
+            if (p->idf[j] == 0.0f)
+                continue;
+            out->rows[j * stride] = p->idf[j];
+            for (size_t k = 0; k < count; k++)
+                out->rows[j * stride + 1 + first + k] =
+                    (float)(fn->sign[d + k] * fn->w[j * fn->stride + fn->col[d + k]]);
+        }
+        for (size_t k = 0; k < count; k++)
+            out->bias[first + k] = fn->sign[d + k] * fn->w[t->dim * fn->stride + fn->col[d + k]];
+    }
+}
+
+static int fit_liblinear(const trainer *t, const problem_data *p, double C, uint64_t seed,
+                         fit_out *out)
+{
+    double cw[MODEL_MAX_LABELS];
+    class_weights(t, p, cw);
+    size_t buf_cap = 2;
+    for (size_t i = 0; i < out->ntest; i++)
+        buf_cap = t->len[out->test[i]] + 2 > buf_cap ? t->len[out->test[i]] + 2 : buf_cap;
+    incite_node *buf = malloc(buf_cap * sizeof *buf);
+    if (!buf)
+        return set_error(INCITE_ENOMEM, "out of memory");
+    int rc = INCITE_OK;
+    size_t npairs = t->scheme == SCHEME_OVO ? t->ndec : 1;
+    for (size_t pair = 0; pair < npairs && !rc; pair++) {
+        /* OVO: the rows of labels a and b, a positive */
+        size_t a = 0, b = 0;
+        struct problem prob = {.bias = 1.0, .n = (int)t->dim + 1};
+        double *y = p->y;
+        struct feature_node **x = (struct feature_node **)p->x;
+        size_t l = p->nrows;
+        double *suby = NULL;
+        struct feature_node **subx = NULL;
+        if (t->scheme == SCHEME_OVO) {
+            pair_of(t->k, pair, &a, &b);
+            suby = malloc(p->nrows * sizeof *suby);
+            subx = malloc(p->nrows * sizeof *subx);
+            if (!suby || !subx) {
+                free(suby);
+                free(subx);
+                rc = set_error(INCITE_ENOMEM, "out of memory");
+                break;
+            }
+            l = 0;
+            for (size_t r = 0; r < p->nrows; r++)
+                if ((size_t)p->y[r] == a || (size_t)p->y[r] == b) {
+                    suby[l] = p->y[r];
+                    subx[l] = (struct feature_node *)p->x[r];
+                    l++;
+                }
+            y = suby;
+            x = subx;
+        }
+        prob.l = (int)l;
+        prob.y = y;
+        prob.x = x;
+        int wl[MODEL_MAX_LABELS];
+        double wv[MODEL_MAX_LABELS];
+        for (size_t c = 0; c < t->k; c++) {
+            wl[c] = (int)c;
+            wv[c] = cw[c];
+        }
+        struct parameter param = {
+            .solver_type = liblinear_solver(t),
+            .eps = t->o->eps > 0 ? t->o->eps : 0.1,
+            .C = C,
+            .nr_weight = (int)t->k,
+            .weight_label = wl,
+            .weight = wv,
+            .p = 0.1,
+        };
+        const char *why = check_parameter(&prob, &param);
+        if (why) {
+            rc = set_error(INCITE_ESOLVER, "LIBLINEAR: %s", why);
+            free(suby);
+            free(subx);
+            break;
+        }
+        srand((unsigned)(seed + pair));
+        struct model *lm = train(&prob, &param);
+        free(suby);
+        free(subx);
+        if (!lm) {
+            rc = set_error(INCITE_ESOLVER, "LIBLINEAR failed to train");
+            break;
+        }
+        /* map LIBLINEAR's label order (first seen) onto ours */
+        linear_fn fn = {.w = lm->w};
+        if (lm->nr_class == 2 && lm->param.solver_type != MCSVM_CS) {
+            fn.stride = 1;
+            if (t->scheme == SCHEME_OVO) {
+                fn.col[0] = 0;
+                fn.sign[0] = (size_t)lm->label[0] == a ? 1.0 : -1.0;
+                emit_linear(t, p, &fn, 0, pair, 1, out, buf);
+            } else {
+                fn.col[0] = 0;
+                fn.sign[0] = lm->label[0] == 0 ? 1.0 : -1.0;
+                emit_linear(t, p, &fn, 0, 0, 1, out, buf);
+            }
+        } else {
+            fn.stride = (size_t)lm->nr_class;
+            if ((size_t)lm->nr_class != t->k) {
+                rc = set_error(INCITE_ESOLVER, "a fold lacks a label: LIBLINEAR saw %d of %zu",
+                               lm->nr_class, t->k);
+            } else {
+                for (int c = 0; c < lm->nr_class; c++) {
+                    fn.col[lm->label[c]] = (size_t)c;
+                    fn.sign[lm->label[c]] = 1.0;
+                }
+                emit_linear(t, p, &fn, 0, 0, t->k, out, buf);
+            }
+        }
+        free_and_destroy_model(&lm);
+    }
+    free(buf);
+    return rc;
+}
+
+static int to_svm_kernel(incite_kernel k)
+{
+    switch (k) {
+    case INCITE_KERNEL_RBF: return RBF;
+    case INCITE_KERNEL_POLY: return POLY;
+    case INCITE_KERNEL_SIGMOID: return SIGMOID;
+    default: return LINEAR;
+    }
+}
+
+/* Deep copy of a trained LIBSVM model into a kernel incite_model: the
+ * trained one points into the training problem. */
+static int keep_kernel(const trainer *t, const struct svm_model *v, const problem_data *p,
+                       incite_model *m)
+{
+    m->kind = MODEL_KERNEL;
+    m->scheme = SCHEME_OVO;
+    m->ndec = t->ndec;
+    m->stride = 1;
+    m->rows = calloc(t->dim, sizeof *m->rows);
+    m->calib = calloc(t->ndec, sizeof *m->calib);
+    struct svm_model *c = &m->svm;
+    *c = (struct svm_model){.param = v->param, .nr_class = v->nr_class, .l = v->l};
+    c->param.weight = NULL;
+    c->param.weight_label = NULL;
+    c->param.nr_weight = 0;
+    c->SV = calloc((size_t)v->l, sizeof *c->SV);
+    c->sv_coef = calloc((size_t)v->nr_class - 1, sizeof *c->sv_coef);
+    c->rho = calloc(t->ndec, sizeof *c->rho);
+    c->label = calloc((size_t)v->nr_class, sizeof *c->label);
+    c->nSV = calloc((size_t)v->nr_class, sizeof *c->nSV);
+    size_t nodes = 0;
+    for (int i = 0; i < v->l; i++) {
+        const struct svm_node *x = v->SV[i];
+        while (x->index != -1)
+            x++, nodes++;
+        nodes++;
+    }
+    m->sv_nodes = malloc(nodes * sizeof *m->sv_nodes);
+    if (!m->rows || !m->calib || !c->SV || !c->sv_coef || !c->rho || !c->label || !c->nSV ||
+        !m->sv_nodes)
+        return set_error(INCITE_ENOMEM, "out of memory");
+    c->sv_coef[0] = malloc((size_t)(v->nr_class - 1) * (size_t)v->l * sizeof(double));
+    if (!c->sv_coef[0])
+        return set_error(INCITE_ENOMEM, "out of memory");
+    for (int j = 0; j + 1 < v->nr_class; j++) {
+        c->sv_coef[j] = c->sv_coef[0] + (size_t)j * (size_t)v->l;
+        memcpy(c->sv_coef[j], v->sv_coef[j], (size_t)v->l * sizeof(double));
+    }
+    memcpy(c->rho, v->rho, t->ndec * sizeof(double));
+    for (int i = 0; i < v->nr_class; i++) {
+        c->label[i] = v->label[i];
+        c->nSV[i] = v->nSV[i];
+    }
+    struct svm_node *dst = m->sv_nodes;
+    for (int i = 0; i < v->l; i++) {
+        c->SV[i] = dst;
+        const struct svm_node *x = v->SV[i];
+        do
+            *dst++ = *x;
+        while ((x++)->index != -1);
+    }
+    for (size_t j = 0; j < t->dim; j++)
+        m->rows[j] = p->idf[j];
+    m->nsupported = 0;
+    for (size_t j = 0; j < t->dim; j++)
+        m->nsupported += p->idf[j] != 0.0f;
+    return INCITE_OK;
+}
+
+static int fit_libsvm(const trainer *t, problem_data *p, double C, double gamma, fit_out *out)
+{
+    /* rows sorted by label, so LIBSVM's label order (first seen) is ours */
+    size_t *order = malloc(p->nrows * sizeof *order);
+    struct svm_node **x = malloc(p->nrows * sizeof *x);
+    double *y = malloc(p->nrows * sizeof *y);
+    if (!order || !x || !y) {
+        free(order);
+        free(x);
+        free(y);
+        return set_error(INCITE_ENOMEM, "out of memory");
+    }
+    size_t l = 0;
+    for (size_t c = 0; c < t->k; c++)
+        for (size_t r = 0; r < p->nrows; r++)
+            if ((size_t)p->y[r] == c) {
+                x[l] = (struct svm_node *)p->x[r];
+                y[l] = p->y[r];
+                l++;
+            }
+    free(order);
+    double cw[MODEL_MAX_LABELS];
+    class_weights(t, p, cw);
+    int wl[MODEL_MAX_LABELS];
+    for (size_t c = 0; c < t->k; c++)
+        wl[c] = (int)c;
+    struct svm_problem prob = {.l = (int)l, .y = y, .x = x};
+    struct svm_parameter param = {
+        .svm_type = C_SVC,
+        .kernel_type = to_svm_kernel(t->o->kernel),
+        .degree = t->o->degree,
+        .gamma = gamma,
+        .coef0 = t->o->coef0,
+        .cache_size = 200,
+        .eps = t->o->eps > 0 ? t->o->eps : 1e-3,
+        .C = C,
+        .nr_weight = (int)t->k,
+        .weight_label = wl,
+        .weight = cw,
+        .shrinking = 1,
+        .probability = 0,
+    };
+    const char *why = svm_check_parameter(&prob, &param);
+    if (why) {
+        free(x);
+        free(y);
+        return set_error(INCITE_ESOLVER, "LIBSVM: %s", why);
+    }
+    srand((unsigned)t->o->seed);
+    struct svm_model *v = svm_train(&prob, &param);
+    int rc = INCITE_OK;
+    if (!v || v->nr_class != (int)t->k) {
+        rc = set_error(INCITE_ESOLVER, "LIBSVM failed to train on every label");
+        goto done;
+    }
+    if (param.kernel_type == LINEAR) {
+        /* collapse each pairwise function to weights: w = sum coef * sv */
+        size_t stride = t->ndec;
+        double *w = calloc((t->dim + 1) * stride, sizeof *w);
+        if (!w) {
+            rc = set_error(INCITE_ENOMEM, "out of memory");
+            goto done;
+        }
+        int start[MODEL_MAX_LABELS];
+        start[0] = 0;
+        for (int i = 1; i < v->nr_class; i++)
+            start[i] = start[i - 1] + v->nSV[i - 1];
+        linear_fn fn = {.w = w, .stride = stride};
+        for (int i = 0, pp = 0; i < v->nr_class; i++)
+            for (int j = i + 1; j < v->nr_class; j++, pp++) {
+                for (int s = start[i]; s < start[i] + v->nSV[i]; s++)
+                    for (const struct svm_node *n = v->SV[s]; n->index != -1; n++)
+                        w[(size_t)(n->index - 1) * stride + (size_t)pp] += v->sv_coef[j - 1][s] * n->value;
+                for (int s = start[j]; s < start[j] + v->nSV[j]; s++)
+                    for (const struct svm_node *n = v->SV[s]; n->index != -1; n++)
+                        w[(size_t)(n->index - 1) * stride + (size_t)pp] += v->sv_coef[i][s] * n->value;
+                w[t->dim * stride + (size_t)pp] = -v->rho[pp];
+                fn.col[pp] = (size_t)pp;
+                fn.sign[pp] = 1.0;
+            }
+        size_t cap = 2;
+        for (size_t i = 0; i < out->ntest; i++)
+            cap = t->len[out->test[i]] + 2 > cap ? t->len[out->test[i]] + 2 : cap;
+        incite_node *buf = malloc(cap * sizeof *buf);
+        if (!buf)
+            rc = set_error(INCITE_ENOMEM, "out of memory");
+        else
+            emit_linear(t, p, &fn, 0, 0, t->ndec, out, buf);
+        free(buf);
+        free(w);
+        goto done;
+    }
+    for (size_t i = 0; i < out->ntest; i++) {
+        size_t row = out->test[i];
+        incite_node *buf = malloc((t->len[row] + 2) * sizeof *buf);
+        if (!buf) {
+            rc = set_error(INCITE_ENOMEM, "out of memory");
+            goto done;
+        }
+        test_vector(t, p, row, buf);
+        svm_predict_values(v, (struct svm_node *)buf, out->dec + i * t->ndec);
+        free(buf);
+    }
+    if (out->kernel_model)
+        rc = keep_kernel(t, v, p, out->kernel_model);
+done:
+    if (v)
+        svm_free_and_destroy_model(&v);
+    free(x);
+    free(y);
+    return rc;
+}
+
+/* One fit on the rows where in_train is set. */
+static int fit(const trainer *t, const unsigned char *in_train, double C, double gamma,
+               uint64_t seed, fit_out *out)
+{
+    problem_data p = {0};
+    int with_bias = t->o->solver == INCITE_SOLVER_LIBLINEAR;
+    int rc = build_problem(t, in_train, with_bias, &p);
+    if (!rc)
+        rc = t->o->solver == INCITE_SOLVER_LIBLINEAR ? fit_liblinear(t, &p, C, seed, out)
+                                                    : fit_libsvm(t, &p, C, gamma, out);
+    problem_free(&p);
+    return rc;
+}
+
+/* ---- cross-validation and the jobs that run it ------------------------- */
+
+typedef struct job {
+    int fold;                  /* -1: the final fit */
+    size_t grid;               /* index into the (C, gamma) grid */
+} job;
+
+typedef struct grid_point {
+    double C, gamma;
+} grid_point;
+
+typedef struct shared {
+    double *oof;               /* ngrid x n x ndec out-of-fold decisions */
+    float *rows;               /* final linear model: dim x stride */
+    double *bias;              /* final linear model: ndec */
+    char (*errors)[256];       /* per job */
+    size_t bytes;
+    void *base;
+} shared;
+
+static int run_job(const trainer *t, const grid_point *g, const job *j, shared *sh,
+                   incite_model *kernel_final)
+{
+    unsigned char *in_train = malloc(t->n);
+    size_t *test = malloc((t->n ? t->n : 1) * sizeof *test);
+    double *dec = NULL;
+    if (!in_train || !test) {
+        free(in_train);
+        free(test);
+        return set_error(INCITE_ENOMEM, "out of memory");
+    }
+    size_t ntest = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        in_train[i] = j->fold < 0 || t->fold[i] != j->fold;
+        if (!in_train[i])
+            test[ntest++] = i;
+    }
+    fit_out out = {.test = test, .ntest = ntest};
+    if (j->fold >= 0) {
+        dec = malloc((ntest ? ntest : 1) * t->ndec * sizeof *dec);
+        out.dec = dec;
+    } else if (kernel_final) {
+        out.kernel_model = kernel_final;
+    } else {
+        out.rows = sh->rows;
+        out.bias = sh->bias;
+    }
+    int rc = (j->fold >= 0 && !dec) ? set_error(INCITE_ENOMEM, "out of memory")
+                                    : fit(t, in_train, g->C, g->gamma,
+                                          t->o->seed * 1000003u + (uint64_t)(j->fold + 1), &out);
+    if (!rc && dec) {
+        double *oof = sh->oof + j->grid * t->n * t->ndec;
+        for (size_t i = 0; i < ntest; i++)
+            memcpy(oof + test[i] * t->ndec, dec + i * t->ndec, t->ndec * sizeof *dec);
+    }
+    free(dec);
+    free(in_train);
+    free(test);
+    return rc;
+}
+
+static int shared_alloc(shared *sh, size_t ngrid, const trainer *t, size_t njobs, int final_rows)
+{
+    size_t oof = ngrid * t->n * t->ndec * sizeof(double);
+    size_t rows = final_rows ? t->dim * (1 + t->ndec) * sizeof(float) : 0;
+    size_t bias = t->ndec * sizeof(double);
+    size_t errs = njobs * 256;
+    sh->bytes = oof + rows + bias + errs + 64;
+    sh->base = mmap(NULL, sh->bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (sh->base == MAP_FAILED) {
+        sh->base = NULL;
+        return set_error(INCITE_ENOMEM, "cannot map %zu bytes of shared memory", sh->bytes);
+    }
+    char *p = sh->base;
+    sh->oof = (double *)p;
+    p += oof;
+    sh->bias = (double *)p;
+    p += bias;
+    sh->rows = final_rows ? (float *)p : NULL;
+    p += rows;
+    sh->errors = (char (*)[256])p;
+    return INCITE_OK;
+}
+
+static void shared_free(shared *sh)
+{
+    if (sh->base)
+        munmap(sh->base, sh->bytes);
+    memset(sh, 0, sizeof *sh);
+}
+
+/* Runs jobs, in worker processes when threads > 1.  Kernel final fits run
+ * here, in this process, which keeps the model. */
+static int run_jobs(const trainer *t, const grid_point *grid, const job *jobs, size_t njobs,
+                    shared *sh, incite_model *kernel_final)
+{
+    int threads = t->o->threads > 1 ? t->o->threads : 1;
+    size_t done = 0;
+    if (threads == 1) {
+        for (size_t i = 0; i < njobs; i++) {
+            int rc = run_job(t, &grid[jobs[i].grid], &jobs[i], sh,
+                             jobs[i].fold < 0 ? kernel_final : NULL);
+            if (rc)
+                return rc;
+            if (t->o->progress)
+                t->o->progress(t->o->progress_ctx, "fitting", (int)++done, (int)njobs);
+        }
+        return INCITE_OK;
+    }
+    pid_t *pid = calloc(njobs, sizeof *pid);
+    if (!pid)
+        return set_error(INCITE_ENOMEM, "out of memory");
+    size_t next = 0, running = 0;
+    int rc = INCITE_OK;
+    fflush(NULL);
+    while ((next < njobs || running > 0)) {
+        while (rc == INCITE_OK && next < njobs && running < (size_t)threads) {
+            if (jobs[next].fold < 0 && kernel_final) {
+                next++;   /* kept for the end: it must run in this process */
+                continue;
+            }
+            pid_t c = fork();
+            if (c < 0) {
+                rc = set_error(INCITE_EIO, "fork failed: %s", strerror(errno));
+                break;
+            }
+            if (c == 0) {
+                int r = run_job(t, &grid[jobs[next].grid], &jobs[next], sh, NULL);
+                if (r)
+                    snprintf(sh->errors[next], 256, "%s", incite_last_error());
+                _exit(r ? 1 : 0);
+            }
+            pid[next++] = c;
+            running++;
+        }
+        if (running == 0)
+            break;
+        int status;
+        pid_t w = waitpid(-1, &status, 0);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            rc = set_error(INCITE_EIO, "waitpid: %s", strerror(errno));
+            break;
+        }
+        running--;
+        for (size_t i = 0; i < njobs; i++)
+            if (pid[i] == w && !(WIFEXITED(status) && WEXITSTATUS(status) == 0) && !rc) {
+                rc = sh->errors[i][0] ? set_error(INCITE_ESOLVER, "%s", sh->errors[i])
+                                      : set_error(INCITE_ESOLVER, "a training worker died (status %d)",
+                                                  status);
+            }
+        if (t->o->progress)
+            t->o->progress(t->o->progress_ctx, "fitting", (int)++done, (int)njobs);
+    }
+    if (rc) {
+        for (size_t i = 0; i < njobs; i++)
+            if (pid[i] > 0)
+                kill(pid[i], SIGTERM);
+        while (wait(NULL) > 0)
+            ;
+    }
+    free(pid);
+    if (!rc && kernel_final)
+        for (size_t i = 0; i < njobs; i++)
+            if (jobs[i].fold < 0 && (rc = run_job(t, &grid[jobs[i].grid], &jobs[i], sh, kernel_final)))
+                break;
+    return rc;
+}
+
+/* ---- calibration, curves, metrics from out-of-fold decisions -------- */
+
+/* The rows and targets a decision function is calibrated on. */
+static size_t calib_rows(const trainer *t, size_t d, const double *oof, const unsigned char *use,
+                         double *f, unsigned char *pos)
+{
+    size_t m = 0, a = 0, b = 0;
+    if (t->scheme == SCHEME_OVO)
+        pair_of(t->k, d, &a, &b);
+    for (size_t i = 0; i < t->n; i++) {
+        if (!use[i])
+            continue;
+        size_t y = (size_t)incite_dataset_label(t->d, i);
+        if (t->scheme == SCHEME_OVO && y != a && y != b)
+            continue;
+        f[m] = oof[i * t->ndec + d];
+        pos[m] = t->scheme == SCHEME_BINARY ? y == 0 : t->scheme == SCHEME_OVO ? y == a : y == d;
+        m++;
+    }
+    return m;
+}
+
+static int calibrate_all(const trainer *t, const double *oof, const unsigned char *use, platt *out)
+{
+    double *f = malloc((t->n ? t->n : 1) * sizeof *f);
+    unsigned char *pos = malloc(t->n ? t->n : 1);
+    if (!f || !pos) {
+        free(f);
+        free(pos);
+        return set_error(INCITE_ENOMEM, "out of memory");
+    }
+    for (size_t d = 0; d < t->ndec; d++)
+        out[d] = platt_fit(f, pos, calib_rows(t, d, oof, use, f, pos));
+    free(f);
+    free(pos);
+    return INCITE_OK;
+}
+
+/* Labels (and, with per-fold calibrators fitted on the other folds,
+ * probabilities) for every row from its out-of-fold decisions. */
+static int oof_predict(const trainer *t, const double *oof, int *pred, double *prob)
+{
+    size_t k = t->k;
+    double *scratch = malloc((2 * k * k + 2 * k) * sizeof *scratch);
+    double *margins = malloc(2 * k * sizeof *margins);   /* and unused probabilities */
+    platt *cal = prob ? calloc(t->ndec * (size_t)t->folds, sizeof *cal) : NULL;
+    unsigned char *use = malloc(t->n ? t->n : 1);
+    int rc = INCITE_OK;
+    if (!scratch || !margins || !use || (prob && !cal)) {
+        rc = set_error(INCITE_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (int f = 0; prob && f < t->folds && !rc; f++) {
+        for (size_t i = 0; i < t->n; i++)
+            use[i] = t->fold[i] != f;
+        rc = calibrate_all(t, oof, use, cal + (size_t)f * t->ndec);
+    }
+    for (size_t i = 0; i < t->n && !rc; i++) {
+        const platt *c = prob ? cal + (size_t)t->fold[i] * t->ndec : NULL;
+        decision d = decide(t->scheme, k, oof + i * t->ndec, c, margins,
+                            prob ? prob + i * k : margins + k, scratch);
+        pred[i] = d.label;
+    }
+out:
+    free(scratch);
+    free(margins);
+    free(cal);
+    free(use);
+    return rc;
+}
+
+static double macro_f1(const trainer *t, const int *pred)
+{
+    int *truth = malloc(t->n * sizeof *truth);
+    if (!truth)
+        return NAN;
+    for (size_t i = 0; i < t->n; i++)
+        truth[i] = incite_dataset_label(t->d, i);
+    incite_metrics m;
+    double f = NAN;
+    if (incite_metrics_compute(t->n, t->k, truth, pred, NULL, NULL, &m) == INCITE_OK) {
+        f = m.macro_f1;
+        incite_metrics_free(&m);
+    }
+    free(truth);
+    return f;
+}
+
+/* Precision and recall of "flag probability >= threshold" on a grid of
+ * thresholds, from the cross-validated probabilities. */
+static int flag_curve(const trainer *t, const double *prob, int flag, incite_model *m)
+{
+    m->curve = malloc((CURVE_STEPS + 1) * sizeof *m->curve);
+    if (!m->curve)
+        return set_error(INCITE_ENOMEM, "out of memory");
+    double positives = 0;
+    for (size_t i = 0; i < t->n; i++)
+        positives += incite_dataset_label(t->d, i) == flag;
+    size_t kept = 0;
+    for (int s = 0; s <= CURVE_STEPS; s++) {
+        double th = (double)s / CURVE_STEPS, tp = 0, fp = 0;
+        for (size_t i = 0; i < t->n; i++)
+            if (prob[i * t->k + (size_t)flag] >= th)
+                incite_dataset_label(t->d, i) == flag ? tp++ : fp++;
+        if (tp + fp == 0)
+            break;
+        m->curve[kept++] = (curve_point){th, tp / (tp + fp), positives > 0 ? tp / positives : 0};
+    }
+    m->ncurve = kept;
+    return INCITE_OK;
+}
+
+static int record_meta(const trainer *t, incite_model *m, const grid_point *g, const int *pred,
+                       const double *prob)
+{
+    char buf[256];
+    int rc = 0;
+#define META(key, ...) \
+    (snprintf(buf, sizeof buf, __VA_ARGS__), rc = rc ? rc : model_set_meta(m, key, buf))
+    META("incite_version", "%s", INCITE_VERSION);
+    META("feature_format", "%u", t->cfg.format);
+    META("train_rows", "%zu", t->n);
+    META("train_skipped_rows", "%zu", incite_dataset_skipped(t->d));
+    META("train_checksum", "%016llx", (unsigned long long)incite_dataset_checksum(t->d));
+    META("solver", "%s", t->o->solver == INCITE_SOLVER_LIBLINEAR ? "liblinear" : "libsvm");
+    static const char *const schemes[] = {"", "binary", "ovr", "cs", "ovo"};
+    META("scheme", "%s", schemes[t->scheme]);
+    META("C", "%.17g", g->C);
+    if (t->o->solver == INCITE_SOLVER_LIBSVM && t->o->kernel != INCITE_KERNEL_LINEAR)
+        META("gamma", "%.17g", g->gamma);
+    META("class_weight", "%s%s%s", t->o->balanced ? "balanced" : "none",
+         t->o->class_weights ? " x " : "", t->o->class_weights ? t->o->class_weights : "");
+    META("seed", "%llu", (unsigned long long)t->o->seed);
+    META("liblinear_version", "%d", liblinear_version);
+    META("libsvm_version", "%d", libsvm_version);
+    META("utf8proc_version", "%s (Unicode %s)", utf8proc_version(), utf8proc_unicode_version());
+    if (t->o->command)
+        META("command", "%s", t->o->command);
+    const char *epoch = getenv("SOURCE_DATE_EPOCH");
+    if (epoch && *epoch)
+        META("trained_at_epoch", "%s", epoch);
+    if (pred && t->folds > 1) {
+        META("cv_folds", "%d", t->folds);
+        int *truth = malloc(t->n * sizeof *truth);
+        if (!truth)
+            return set_error(INCITE_ENOMEM, "out of memory");
+        for (size_t i = 0; i < t->n; i++)
+            truth[i] = incite_dataset_label(t->d, i);
+        incite_metrics mm;
+        if (incite_metrics_compute(t->n, t->k, truth, pred, prob, NULL, &mm) == INCITE_OK) {
+            META("cv_accuracy", "%.4f", mm.accuracy);
+            META("cv_macro_f1", "%.4f", mm.macro_f1);
+            META("cv_weighted_f1", "%.4f", mm.weighted_f1);
+            META("cv_brier", "%.4f", mm.brier);
+            META("cv_ece", "%.4f", mm.ece);
+            for (size_t c = 0; c < t->k; c++) {
+                char key[300];
+                snprintf(key, sizeof key, "cv_f1_%s", m->labels[c]);
+                META(key, "%.4f", mm.f1[c]);
+            }
+            incite_metrics_free(&mm);
+        }
+        free(truth);
+    }
+#undef META
+    return rc;
+}
+
+/* ---- the entry points ------------------------------------------------ */
+
+static int parse_class_weights(trainer *t)
+{
+    for (size_t c = 0; c < t->k; c++)
+        t->user_w[c] = 1.0;
+    const char *s = t->o->class_weights;
+    while (s && *s) {
+        const char *colon = strchr(s, ':');
+        const char *comma = strchr(s, ',');
+        if (!comma)
+            comma = s + strlen(s);
+        if (!colon || colon > comma)
+            return set_error(INCITE_EINVAL, "class weights: want label:weight[,label:weight...]");
+        int found = 0;
+        for (size_t c = 0; c < t->k; c++) {
+            const char *name = incite_dataset_label_name(t->d, c);
+            if (strlen(name) == (size_t)(colon - s) && memcmp(name, s, (size_t)(colon - s)) == 0) {
+                char *end;
+                double w = strtod(colon + 1, &end);
+                if (end != comma || !(w > 0) || !isfinite(w))
+                    return set_error(INCITE_EINVAL, "class weight for '%s' is not a positive number", name);
+                t->user_w[c] = w;
+                found = 1;
+            }
+        }
+        if (!found)
+            return set_error(INCITE_EINVAL, "class weights: no label '%.*s' in the data",
+                             (int)(colon - s), s);
+        s = *comma ? comma + 1 : comma;
+    }
+    return INCITE_OK;
+}
+
+static int setup(trainer *t, const incite_dataset *d, const incite_train_options *o)
+{
+    memset(t, 0, sizeof *t);
+    t->d = d;
+    t->o = o;
+    t->cfg = o->features;
+    t->n = incite_dataset_size(d);
+    t->k = incite_dataset_nlabels(d);
+    int rc = incite_config_check(&t->cfg);
+    if (rc)
+        return rc;
+    if (t->n == 0)
+        return set_error(INCITE_EINVAL, "no training rows");
+    if (t->k < 2)
+        return set_error(INCITE_EINVAL, "only one label ('%s') in the data: a classifier needs two or more",
+                         incite_dataset_label_name(d, 0));
+    if (!(o->C > 0) || !isfinite(o->C))
+        return set_error(INCITE_EINVAL, "C must be a positive number");
+    t->dim = incite_config_dimension(&t->cfg);
+    if (o->solver == INCITE_SOLVER_LIBSVM)
+        t->scheme = SCHEME_OVO;
+    else if (o->multiclass == INCITE_MULTI_OVO)
+        t->scheme = SCHEME_OVO;
+    else if (o->multiclass == INCITE_MULTI_CS)
+        t->scheme = SCHEME_CS;
+    else
+        t->scheme = t->k == 2 ? SCHEME_BINARY : SCHEME_OVR;
+    if (o->solver == INCITE_SOLVER_LIBSVM && o->multiclass == INCITE_MULTI_CS)
+        return set_error(INCITE_EINVAL, "LIBSVM trains one-vs-one only; Crammer-Singer is LIBLINEAR's");
+    t->ndec = scheme_decisions(t->scheme, t->k);
+    if ((rc = parse_class_weights(t)))
+        return rc;
+    /* every label needs two rows, one on each side of some fold */
+    size_t count[MODEL_MAX_LABELS] = {0}, least = SIZE_MAX;
+    for (size_t i = 0; i < t->n; i++)
+        count[incite_dataset_label(d, i)]++;
+    size_t rarest = 0;
+    for (size_t c = 0; c < t->k; c++)
+        if (count[c] < least) {
+            least = count[c];
+            rarest = c;
+        }
+    t->folds = o->folds;
+    if (t->folds > 1 && least < 2)
+        return set_error(INCITE_EINVAL, "label '%s' has only %zu row: every label needs at least 2 "
+                         "(cross-validation calibrates the model)", incite_dataset_label_name(d, rarest), least);
+    if (t->folds > (int)least)
+        t->folds = (int)least;   /* stratified folds need a row of each label */
+    t->reps = malloc(t->n * sizeof *t->reps);
+    t->fold = calloc(t->n, sizeof *t->fold);
+    if (!t->reps || !t->fold)
+        return set_error(INCITE_ENOMEM, "out of memory");
+    for (size_t i = 0; i < t->n; i++) {
+        double w = incite_dataset_weight(d, i);
+        if (w != floor(w) || w > 1000)
+            return set_error(INCITE_EINVAL, "line %llu: weight %g: LIBLINEAR and LIBSVM take no "
+                             "instance weights, so a weight must be a whole number up to 1000 (the row "
+                             "is repeated)", (unsigned long long)incite_dataset_line(d, i), w);
+        t->reps[i] = (int)w;
+    }
+    if (t->folds > 1)
+        assign_folds(t);
+    set_print_string_function(quiet);
+    svm_set_print_string_function(quiet);
+    return featurize_all(t);
+}
+
+static void teardown(trainer *t)
+{
+    free(t->cache);
+    free(t->off);
+    free(t->len);
+    free(t->fold);
+    free(t->reps);
+}
+
+/* The grid of (C, gamma) to try: the options' own values without a grid. */
+static grid_point *make_grid(const incite_train_options *o, size_t *n)
+{
+    size_t nc = o->ngrid_C ? o->ngrid_C : 1;
+    int kernel = o->solver == INCITE_SOLVER_LIBSVM && o->kernel != INCITE_KERNEL_LINEAR;
+    size_t ng = kernel && o->ngrid_gamma ? o->ngrid_gamma : 1;
+    grid_point *g = malloc(nc * ng * sizeof *g);
+    if (!g)
+        return NULL;
+    for (size_t i = 0; i < nc; i++)
+        for (size_t j = 0; j < ng; j++)
+            g[i * ng + j] = (grid_point){o->ngrid_C ? o->grid_C[i] : o->C,
+                                         kernel && o->ngrid_gamma ? o->grid_gamma[j] : o->gamma};
+    *n = nc * ng;
+    return g;
+}
+
+static int train_or_validate(const incite_dataset *d, const incite_train_options *o,
+                             incite_model **out, incite_cv_result *cv)
+{
+    clear_error();
+    trainer t;
+    int rc = setup(&t, d, o);
+    size_t ngrid = 0;
+    grid_point *grid = rc ? NULL : make_grid(o, &ngrid);
+    job *jobs = NULL;
+    shared sh = {0};
+    incite_model *m = NULL;
+    int *pred = NULL;
+    double *prob = NULL;
+    if (!rc && !grid)
+        rc = set_error(INCITE_ENOMEM, "out of memory");
+    if (rc)
+        goto done;
+    if (ngrid > 1 && t.folds < 2) {
+        rc = set_error(INCITE_EINVAL, "a grid needs cross-validation (folds >= 2)");
+        goto done;
+    }
+    int cv_folds = t.folds > 1 ? t.folds : 0;
+    int want_final = out != NULL;
+    int kernel = o->solver == INCITE_SOLVER_LIBSVM && o->kernel != INCITE_KERNEL_LINEAR;
+    size_t njobs = ngrid * (size_t)cv_folds + (want_final ? 1 : 0);
+    jobs = malloc((njobs ? njobs : 1) * sizeof *jobs);
+    if (!jobs) {
+        rc = set_error(INCITE_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (want_final) {
+        char *names[MODEL_MAX_LABELS];
+        for (size_t c = 0; c < t.k; c++)
+            names[c] = (char *)incite_dataset_label_name(d, c);
+        m = model_new(&t.cfg, t.k, names);
+        if (!m) {
+            rc = INCITE_ENOMEM;
+            goto done;
+        }
+        m->kind = kernel ? MODEL_KERNEL : MODEL_LINEAR;
+        m->scheme = t.scheme;
+        m->ndec = t.ndec;
+        if (o->flag_label && (m->flag = incite_model_find_label(m, o->flag_label)) < 0) {
+            rc = set_error(INCITE_EINVAL, "flag label '%s' is not a label of the data", o->flag_label);
+            goto done;
+        }
+    }
+    if ((rc = shared_alloc(&sh, ngrid, &t, njobs, want_final && !kernel)))
+        goto done;
+    /* the grid's folds first; the final fit with them when there is no
+     * choice to wait for */
+    size_t nj = 0;
+    for (size_t g = 0; g < ngrid; g++)
+        for (int f = 0; f < cv_folds; f++)
+            jobs[nj++] = (job){.fold = f, .grid = g};
+    size_t best = 0;
+    if (want_final && ngrid == 1)
+        jobs[nj++] = (job){.fold = -1, .grid = 0};
+    if ((rc = run_jobs(&t, grid, jobs, nj, &sh, kernel ? m : NULL)))
+        goto done;
+    pred = malloc(t.n * sizeof *pred);
+    prob = malloc(t.n * t.k * sizeof *prob);
+    if (!pred || !prob) {
+        rc = set_error(INCITE_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (cv_folds) {
+        double best_f1 = -1;
+        for (size_t g = 0; g < ngrid && ngrid > 1; g++) {
+            if ((rc = oof_predict(&t, sh.oof + g * t.n * t.ndec, pred, NULL)))
+                goto done;
+            double f1 = macro_f1(&t, pred);
+            if (f1 > best_f1) {
+                best_f1 = f1;
+                best = g;
+            }
+        }
+        if ((rc = oof_predict(&t, sh.oof + best * t.n * t.ndec, pred, prob)))
+            goto done;
+    }
+    if (want_final && ngrid > 1) {
+        job final = {.fold = -1, .grid = best};
+        if ((rc = run_jobs(&t, grid, &final, 1, &sh, kernel ? m : NULL)))
+            goto done;
+    }
+    if (want_final) {
+        if (!kernel) {
+            size_t bytes = t.dim * (1 + t.ndec) * sizeof(float);
+            m->stride = 1 + t.ndec;
+            m->rows = malloc(bytes);
+            m->bias = malloc(t.ndec * sizeof *m->bias);
+            m->calib = calloc(t.ndec, sizeof *m->calib);
+            if (!m->rows || !m->bias || !m->calib) {
+                rc = set_error(INCITE_ENOMEM, "out of memory");
+                goto done;
+            }
+            memcpy(m->rows, sh.rows, bytes);
+            memcpy(m->bias, sh.bias, t.ndec * sizeof *m->bias);
+            for (size_t j = 0; j < t.dim; j++)
+                m->nsupported += m->rows[j * m->stride] != 0.0f;
+        }
+        if (cv_folds) {
+            unsigned char *all = malloc(t.n);
+            if (!all) {
+                rc = set_error(INCITE_ENOMEM, "out of memory");
+                goto done;
+            }
+            memset(all, 1, t.n);
+            rc = calibrate_all(&t, sh.oof + best * t.n * t.ndec, all, m->calib);
+            free(all);
+            if (!rc && m->flag >= 0)
+                rc = flag_curve(&t, prob, m->flag, m);
+        } else {
+            for (size_t dd = 0; dd < t.ndec; dd++)   /* uncalibrated: a plain sigmoid */
+                m->calib[dd] = (platt){-1.0, 0.0};
+        }
+        if (!rc)
+            rc = record_meta(&t, m, &grid[best], cv_folds ? pred : NULL, cv_folds ? prob : NULL);
+        if (rc)
+            goto done;
+    }
+    if (cv) {
+        *cv = (incite_cv_result){.n = t.n, .nlabels = t.k, .folds = cv_folds, .pred = pred,
+                                 .prob = prob, .best_C = grid[best].C, .best_gamma = grid[best].gamma};
+        if (!cv_folds)
+            cv->pred = NULL, cv->prob = NULL;
+        else
+            pred = NULL, prob = NULL;
+    }
+    if (out) {
+        *out = m;
+        m = NULL;
+    }
+done:
+    incite_model_free(m);
+    free(pred);
+    free(prob);
+    free(jobs);
+    free(grid);
+    shared_free(&sh);
+    teardown(&t);
+    return rc;
+}
+
+int incite_train(const incite_dataset *d, const incite_train_options *o, incite_model **out,
+                 incite_cv_result *cv)
+{
+    *out = NULL;
+    return train_or_validate(d, o, out, cv);
+}
+
+int incite_cross_validate(const incite_dataset *d, const incite_train_options *o,
+                          incite_cv_result *out)
+{
+    if (o->folds < 2)
+        return set_error(INCITE_EINVAL, "cross-validation needs at least 2 folds");
+    int rc = train_or_validate(d, o, NULL, out);
+    if (!rc && !out->pred)
+        rc = set_error(INCITE_EINVAL, "too few rows per label for cross-validation");
+    return rc;
+}
