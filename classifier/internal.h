@@ -120,12 +120,14 @@ size_t vector_weigh(const feature_table *ft, const incite_config *c, const float
 /* Weights the table's features and writes them, 1-based, as described
  * for incite_featurizer_vector(). */
 long vector_build(const feature_table *ft, const incite_config *c,
-                  const float *idf, double bias, incite_node *out, size_t cap);
+                  const float *idf, size_t idf_stride, double bias, incite_node *out,
+                  size_t cap);
 
 /* ---- linereader.c: lines from a stream, constant memory ------------ */
 
 typedef struct line_reader {
     FILE *fp;
+    int fd;              /* fp's descriptor, read directly; -1: use fp */
     char *buf;           /* one block of the stream */
     size_t pos, end;
     char *line;          /* the current line, NUL-terminated */
@@ -139,6 +141,8 @@ void line_reader_init(line_reader *lr, FILE *fp, size_t max_bytes);
 void line_reader_release(line_reader *lr);
 /* 1 and the line, 0 at end of stream, or a negative error. */
 int line_next(line_reader *lr, const char **line, size_t *len, int *truncated);
+/* Whether input is already buffered (the next line may need no read). */
+int line_reader_buffered(const line_reader *lr);
 
 /* ---- json.c: the fields of one JSON Lines record ------------------- */
 

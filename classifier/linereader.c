@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -18,7 +19,12 @@
 
 void line_reader_init(line_reader *lr, FILE *fp, size_t max_bytes)
 {
-    *lr = (line_reader){.fp = fp, .max_bytes = max_bytes};
+    *lr = (line_reader){.fp = fp, .max_bytes = max_bytes, .fd = fp ? fileno(fp) : -1};
+}
+
+int line_reader_buffered(const line_reader *lr)
+{
+    return lr->pos < lr->end;
 }
 
 void line_reader_release(line_reader *lr)
@@ -36,6 +42,19 @@ static int refill(line_reader *lr)
             return set_error(INCITE_ENOMEM, "out of memory for a read buffer");
     }
     lr->pos = 0;
+    if (lr->fd >= 0) {
+        /* read(2), not fread: a pipe's lines are handed on as they come,
+         * so an interactive pipeline is answered line by line */
+        ssize_t k;
+        do
+            k = read(lr->fd, lr->buf, BLOCK);
+        while (k < 0 && errno == EINTR);
+        if (k < 0)
+            return set_error(INCITE_EIO, "read error: %s", strerror(errno));
+        lr->end = (size_t)k;
+        lr->eof = k == 0;
+        return INCITE_OK;
+    }
     lr->end = fread(lr->buf, 1, BLOCK, lr->fp);
     if (lr->end == 0) {
         if (ferror(lr->fp))

@@ -155,6 +155,12 @@ const char *incite_model_meta(const incite_model *m, const char *key)
     return NULL;
 }
 
+const float *incite_model_idf(const incite_model *m, size_t *stride)
+{
+    *stride = m->stride;
+    return m->rows;
+}
+
 double incite_model_threshold_for_precision(const incite_model *m, double precision,
                                             double *recall)
 {

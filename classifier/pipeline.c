@@ -107,7 +107,7 @@ size_t incite_featurizer_vector_size(const incite_featurizer *f)
 long incite_featurizer_vector(incite_featurizer *f, const float *idf, double bias,
                               incite_node *out, size_t cap)
 {
-    return vector_build(&f->ft, &f->cfg, idf, bias, out, cap);
+    return vector_build(&f->ft, &f->cfg, idf, 1, bias, out, cap);
 }
 
 /* Appends s[0..n) to the names buffer at *pos. */
@@ -174,7 +174,7 @@ int featurizer_names(incite_featurizer *f, const uint32_t *entries, size_t n, co
     return INCITE_OK;
 }
 
-long incite_featurizer_features(incite_featurizer *f, const float *idf,
+long incite_featurizer_features(incite_featurizer *f, const float *idf, size_t idf_stride,
                                 const incite_feature **out)
 {
     *out = NULL;
@@ -183,7 +183,7 @@ long incite_featurizer_features(incite_featurizer *f, const float *idf,
     if (grow_array(&f->nodes, &f->nodes_cap, f->ft.n + 2, sizeof *f->nodes) ||
         grow_array(&f->named, &f->named_cap, f->ft.n + 1, sizeof *f->named))
         return INCITE_ENOMEM;
-    long n = vector_build(&f->ft, &f->cfg, idf, -1, f->nodes, f->nodes_cap);
+    long n = vector_build(&f->ft, &f->cfg, idf, idf_stride, -1, f->nodes, f->nodes_cap);
     if (n < 0)
         return n;
     /* vector_build() skipped zero weights: walk the entries alongside */

@@ -90,6 +90,11 @@ incite_input_format incite_reader_format(const incite_reader *r)
     return r->format;
 }
 
+int incite_reader_buffered(const incite_reader *r)
+{
+    return r->pending || line_reader_buffered(&r->lr);
+}
+
 int incite_reader_has_header(const incite_reader *r)
 {
     return r->header;

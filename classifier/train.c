@@ -235,7 +235,7 @@ static int build_problem(const trainer *t, const unsigned char *in_train, int wi
         if (!in_train[i])
             continue;
         feature_table view = {.e = t->cache + t->off[i], .n = t->len[i]};
-        long k = vector_build(&view, &t->cfg, p->idf, with_bias ? 1.0 : -1.0, p->nodes + used,
+        long k = vector_build(&view, &t->cfg, p->idf, 1, with_bias ? 1.0 : -1.0, p->nodes + used,
                               t->len[i] + 2);
         if (k < 0)
             return (int)k;
@@ -301,7 +301,7 @@ static incite_node *test_vector(const trainer *t, const problem_data *p, size_t 
                                 incite_node *buf)
 {
     feature_table view = {.e = t->cache + t->off[row], .n = t->len[row]};
-    vector_build(&view, &t->cfg, p->idf, -1.0, buf, t->len[row] + 2);
+    vector_build(&view, &t->cfg, p->idf, 1, -1.0, buf, t->len[row] + 2);
     return buf;
 }
 

@@ -80,12 +80,12 @@ size_t vector_weigh(const feature_table *ft, const incite_config *c, const float
 }
 
 long vector_build(const feature_table *ft, const incite_config *c, const float *idf,
-                  double bias, incite_node *out, size_t cap)
+                  size_t idf_stride, double bias, incite_node *out, size_t cap)
 {
     if (cap < ft->n + 2)
         return set_error(INCITE_ELIMIT, "vector needs %zu nodes, room for %zu", ft->n + 2, cap);
     double inv[4];
-    size_t k = vector_weigh(ft, c, idf, 1, out, NULL, inv);
+    size_t k = vector_weigh(ft, c, idf, idf_stride, out, NULL, inv);
     const uint32_t gmask = (1u << group_shift(c)) - 1;
     for (size_t i = 0; i < k; i++)
         out[i].value *= inv[(uint32_t)(out[i].index - 1) & gmask];

@@ -184,9 +184,10 @@ long incite_featurizer_vector(incite_featurizer *f, const float *idf,
 size_t incite_featurizer_vector_size(const incite_featurizer *f);
 
 /* The features of the last post with readable n-grams, in vector order
- * (sorted by index), weighted as incite_featurizer_vector() weights them.
- * Returns the count; *out stays valid until the next call. */
-long incite_featurizer_features(incite_featurizer *f, const float *idf,
+ * (sorted by index), weighted as incite_featurizer_vector() weights them
+ * (the idf of feature j at idf[j * idf_stride]).  Returns the count; *out
+ * stays valid until the next call. */
+long incite_featurizer_features(incite_featurizer *f, const float *idf, size_t idf_stride,
                                 const incite_feature **out);
 
 /* ------------------------------------------------------------------ */
@@ -244,6 +245,12 @@ void incite_reader_free(incite_reader *r);
  * negative error when the input cannot be read at all (I/O error, a TSV
  * header without the text column). */
 int incite_reader_next(incite_reader *r, incite_record *rec);
+
+/* Whether the next record may come without waiting for input: a
+ * batching caller hands its batch on when this is 0, so an interactive
+ * pipeline is answered line by line.  The reader reads fp's descriptor
+ * directly (when it has one): do not also read fp. */
+int incite_reader_buffered(const incite_reader *r);
 
 /* Known after the first incite_reader_next(): the format, whether the
  * input had a header (TSV), and whether it has a column for a field. */
@@ -311,6 +318,8 @@ int incite_model_flag_label(const incite_model *m);                    /* -1: no
 size_t incite_model_meta_count(const incite_model *m);
 const char *incite_model_meta_key(const incite_model *m, size_t i);
 const char *incite_model_meta(const incite_model *m, const char *key);
+/* The model's IDF: of feature j at idf[j * *stride] (0: not supported). */
+const float *incite_model_idf(const incite_model *m, size_t *stride);
 /* The lowest flag-probability threshold whose cross-validated precision
  * (at training time) reached `precision`, and its recall; NAN if none. */
 double incite_model_threshold_for_precision(const incite_model *m, double precision,

@@ -12,7 +12,7 @@
 static double feature(incite_featurizer *f, const char *name)
 {
     const incite_feature *feat;
-    long n = incite_featurizer_features(f, NULL, &feat);
+    long n = incite_featurizer_features(f, NULL, 1, &feat);
     assert_true(n >= 0);
     for (long i = 0; i < n; i++)
         if (strcmp(feat[i].ngram, name) == 0)
@@ -104,9 +104,9 @@ static void test_target_crossing(void **state)
     assert_true(!isnan(feature(f, "{abortion} ban")));
     assert_true(!isnan(feature(f, "{abortion} [_ban_]")));
     const incite_feature *feat;
-    long with = incite_featurizer_features(f, NULL, &feat);
+    long with = incite_featurizer_features(f, NULL, 1, &feat);
     run(f, "ban it", NULL);
-    long without = incite_featurizer_features(f, NULL, &feat);
+    long without = incite_featurizer_features(f, NULL, 1, &feat);
     assert_int_equal(with, 2 * without);
     /* the same text under another target crosses to other dimensions */
     incite_featurizer *g = incite_featurizer_new(&c);
@@ -179,7 +179,7 @@ static void test_long_post_counts(void **state)
     big[reps * 5] = '\0';
     run(f, big, NULL);
     const incite_feature *feat;
-    assert_int_equal(incite_featurizer_features(f, NULL, &feat), 4);
+    assert_int_equal(incite_featurizer_features(f, NULL, 1, &feat), 4);
     double kill = 1 + log(25000.0), pair = 1 + log(24999.0);
     double norm = sqrt(2 * kill * kill + pair * pair + (1 + log(25000.0)) * (1 + log(25000.0)));
     assert_close(feature(f, "kill them"), (1 + log(25000.0)) / norm, 1e-9);

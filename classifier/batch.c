@@ -1,0 +1,244 @@
+/*
+ * batch.c - see batch.h.  One mutex and one condition variable guard the
+ * ring; batches move FREE -> FILLED (reader) -> DONE (a worker) -> FREE
+ * (the main thread, in sequence order).  Batch-sized hand-offs keep the
+ * locking cost far below the scoring cost.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "batch.h"
+#include "cli.h"
+
+#define BATCH_POSTS 256
+#define BATCH_BYTES (1 << 20)
+
+enum { SLOT_FREE = 0, SLOT_FILLED, SLOT_DONE };
+
+typedef struct pipeline {
+    batch *ring;
+    size_t nring;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    uint64_t filled, taken, emitted;
+    int eof, error;
+    batch_input *inputs;
+    size_t ninputs, cur;
+    uint64_t seq;            /* posts read so far */
+    batch_work_fn work;
+    void *ctx;
+} pipeline;
+
+typedef struct worker_arg {
+    pipeline *p;
+    int id;
+} worker_arg;
+
+const char *post_field(const batch *b, const post *p, int k, size_t *len)
+{
+    if (!(p->present & (1u << k))) {
+        if (len)
+            *len = 0;
+        return NULL;
+    }
+    if (len)
+        *len = p->field_len[k];
+    return b->arena.s + p->field[k];
+}
+
+static void add_post(pipeline *p, batch *b, const incite_record *rec)
+{
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 64;
+        post *np = realloc(b->posts, cap * sizeof *np);
+        if (!np)
+            cli_die(EXIT_FAILURE_RUN, "out of memory for a batch");
+        b->posts = np;
+        b->cap = cap;
+    }
+    post *q = &b->posts[b->n++];
+    memset(q, 0, sizeof *q);
+    q->line = rec->line;
+    q->seq = p->seq++;
+    for (int k = 0; k < INCITE_FIELD_COUNT; k++) {
+        if (!rec->field[k].s)
+            continue;
+        q->present |= 1u << k;
+        q->field[k] = b->arena.len;
+        q->field_len[k] = rec->field[k].len;
+        sb_put(&b->arena, rec->field[k].s, rec->field[k].len);
+        sb_putc(&b->arena, '\0');
+    }
+    if (rec->error) {
+        q->status = POST_ERROR;
+        q->reason = (const char *)(uintptr_t)b->arena.len;   /* an offset until the batch is full */
+        sb_puts(&b->arena, rec->error);
+        sb_putc(&b->arena, '\0');
+    } else
+        q->status = rec->truncated ? POST_TRUNCATED : POST_OK;
+}
+
+/* Fills b from the inputs: up to a batch's worth, one file per batch, and
+ * no further than what is already buffered once it holds a post.  Sets
+ * *end when every input is exhausted. */
+static int fill(pipeline *p, batch *b, int *end)
+{
+    *end = 0;
+    b->n = 0;
+    b->arena.len = 0;
+    b->out.len = 0;
+    while (b->n < BATCH_POSTS && b->arena.len < BATCH_BYTES) {
+        if (p->cur >= p->ninputs) {
+            *end = 1;
+            break;
+        }
+        batch_input *in = &p->inputs[p->cur];
+        if (b->n > 0 && !incite_reader_buffered(in->reader))
+            break;
+        incite_record rec;
+        int rc = incite_reader_next(in->reader, &rec);
+        if (rc < 0)
+            return rc;
+        if (rc == 0) {
+            p->cur++;
+            if (b->n > 0)
+                break;
+            continue;
+        }
+        b->file = in->file;
+        add_post(p, b, &rec);
+    }
+    for (size_t i = 0; i < b->n; i++)   /* the arena is final: offsets -> pointers */
+        if (b->posts[i].status == POST_ERROR)
+            b->posts[i].reason = b->arena.s + (uintptr_t)b->posts[i].reason;
+    if (p->cur >= p->ninputs)
+        *end = 1;
+    return 0;
+}
+
+static void *reader_main(void *arg)
+{
+    pipeline *p = arg;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (p->filled - p->emitted >= p->nring)
+            pthread_cond_wait(&p->cv, &p->mu);
+        batch *b = &p->ring[p->filled % p->nring];
+        pthread_mutex_unlock(&p->mu);
+        int end;
+        int rc = fill(p, b, &end);
+        pthread_mutex_lock(&p->mu);
+        if (rc < 0) {
+            p->error = rc;
+            p->eof = 1;
+            pthread_cond_broadcast(&p->cv);
+            break;
+        }
+        if (b->n > 0) {
+            b->seq = p->filled++;
+            b->state = SLOT_FILLED;
+        }
+        if (end) {
+            p->eof = 1;
+            pthread_cond_broadcast(&p->cv);
+            break;
+        }
+        pthread_cond_broadcast(&p->cv);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+static void *worker_main(void *arg)
+{
+    worker_arg *w = arg;
+    pipeline *p = w->p;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (p->taken == p->filled && !p->eof)
+            pthread_cond_wait(&p->cv, &p->mu);
+        if (p->taken == p->filled)
+            break;
+        batch *b = &p->ring[p->taken++ % p->nring];
+        pthread_mutex_unlock(&p->mu);
+        p->work(p->ctx, b, w->id);
+        pthread_mutex_lock(&p->mu);
+        b->state = SLOT_DONE;
+        pthread_cond_broadcast(&p->cv);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+static void free_ring(pipeline *p)
+{
+    for (size_t i = 0; i < p->nring; i++) {
+        free(p->ring[i].posts);
+        sb_free(&p->ring[i].arena);
+        sb_free(&p->ring[i].out);
+    }
+    free(p->ring);
+}
+
+int batch_run(batch_input *inputs, size_t ninputs, int threads, batch_work_fn work,
+              batch_emit_fn emit, void *ctx)
+{
+    pipeline p = {.inputs = inputs, .ninputs = ninputs, .work = work, .ctx = ctx};
+    p.nring = threads > 0 ? 2 * (size_t)threads + 2 : 1;
+    p.ring = calloc(p.nring, sizeof *p.ring);
+    if (!p.ring)
+        cli_die(EXIT_FAILURE_RUN, "out of memory");
+    if (threads <= 0) {   /* all here: read, score, emit */
+        int end = 0, rc = 0;
+        while (!end && !rc) {
+            batch *b = &p.ring[0];
+            if ((rc = fill(&p, b, &end)) == 0 && b->n > 0) {
+                work(ctx, b, 0);
+                emit(ctx, b);
+            }
+        }
+        free_ring(&p);
+        return rc;
+    }
+    pthread_mutex_init(&p.mu, NULL);
+    pthread_cond_init(&p.cv, NULL);
+    pthread_t reader, *workers = calloc((size_t)threads, sizeof *workers);
+    worker_arg *args = calloc((size_t)threads, sizeof *args);
+    if (!workers || !args)
+        cli_die(EXIT_FAILURE_RUN, "out of memory");
+    if (pthread_create(&reader, NULL, reader_main, &p) != 0)
+        cli_die(EXIT_FAILURE_RUN, "cannot start a thread");
+    for (int i = 0; i < threads; i++) {
+        args[i] = (worker_arg){&p, i};
+        if (pthread_create(&workers[i], NULL, worker_main, &args[i]) != 0)
+            cli_die(EXIT_FAILURE_RUN, "cannot start a thread");
+    }
+    pthread_mutex_lock(&p.mu);
+    for (;;) {
+        while (p.emitted == p.filled && !p.eof)
+            pthread_cond_wait(&p.cv, &p.mu);
+        if (p.emitted == p.filled)
+            break;
+        batch *b = &p.ring[p.emitted % p.nring];
+        while (b->state != SLOT_DONE)
+            pthread_cond_wait(&p.cv, &p.mu);
+        pthread_mutex_unlock(&p.mu);
+        emit(ctx, b);
+        pthread_mutex_lock(&p.mu);
+        b->state = SLOT_FREE;
+        p.emitted++;
+        pthread_cond_broadcast(&p.cv);
+    }
+    int rc = p.error;
+    pthread_mutex_unlock(&p.mu);
+    pthread_join(reader, NULL);
+    for (int i = 0; i < threads; i++)
+        pthread_join(workers[i], NULL);
+    pthread_mutex_destroy(&p.mu);
+    pthread_cond_destroy(&p.cv);
+    free(workers);
+    free(args);
+    free_ring(&p);
+    return rc;
+}
