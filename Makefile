@@ -41,7 +41,7 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 BINS     := $(PROGRAMS:%=$(BUILD)/bin/%)
 
-UNIT_TESTS := normalize tokenize features vector linereader
+UNIT_TESTS := normalize tokenize features vector linereader reader model
 UNIT_BINS  := $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 
 .PHONY: all deps lib test clean install

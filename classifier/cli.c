@@ -40,6 +40,9 @@ void cli_die(int status, const char *fmt, ...)
     exit(status);
 }
 
+/* Kept reachable for the program's life (leak checkers agree). */
+static cli_option *joined;
+
 const cli_option *cli_join(const cli_option *a, const cli_option *b)
 {
     size_t na = 0, nb = 0;
@@ -52,6 +55,8 @@ const cli_option *cli_join(const cli_option *a, const cli_option *b)
         cli_die(EXIT_FAILURE_RUN, "out of memory");
     memcpy(t, a, na * sizeof *t);
     memcpy(t + na, b, nb * sizeof *t);
+    free(joined);
+    joined = t;
     return t;
 }
 

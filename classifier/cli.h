@@ -43,8 +43,7 @@ typedef struct cli_program {
  * --version and exits 0; on a usage error prints the reason and exits 2. */
 int cli_parse(const cli_program *p, int argc, char **argv);
 
-/* A table of a's options followed by b's (allocated; never freed: it
- * lives as long as the program). */
+/* A table of a's options followed by b's, valid until the next call. */
 const cli_option *cli_join(const cli_option *a, const cli_option *b);
 
 /* Reads a file argument: "-" is stdin.  Exits 1 with a message when it

@@ -12,8 +12,8 @@
 #include "cli_train.h"
 
 static const char *class_weights;
-static int solver, kernel, multiclass, loss, class_weight = 0;
-static long cv = 5, threads = 0, seed = 1, hash_bits = -1, min_df = -1;
+static int solver, kernel, multiclass = INCITE_MULTI_OVO, loss, class_weight = 0;
+static long cv = -1, threads = 0, seed = 1, hash_bits = -1, min_df = -1;
 static int signed_hash, no_target_cross;
 static double C = 0.5, gamma_ = 1.0, coef0 = 0.0, eps = 0.0;
 static long degree = 3;
@@ -81,7 +81,7 @@ static const cli_option table[] = {
     {"solver", 0, OPT_CHOICE, "NAME", "solver (default liblinear)", &solver, 0, 0, solvers, NULL},
     {"kernel", 0, OPT_CHOICE, "NAME", "LIBSVM kernel (default linear)", &kernel, 0, 0, kernels, NULL},
     {"multiclass", 0, OPT_CHOICE, "NAME",
-     "multi-class scheme: one-vs-rest, one-vs-one, Crammer-Singer (default ovr)", &multiclass, 0, 0,
+     "multi-class scheme: one-vs-rest, one-vs-one, Crammer-Singer (default ovo)", &multiclass, 0, 0,
      schemes, NULL},
     {"loss", 0, OPT_CHOICE, "NAME", "LIBLINEAR loss (default squared-hinge)", &loss, 0, 0, losses, NULL},
     {"C", 'c', OPT_DOUBLE, "C", "regularization: larger fits the training data closer (default 0.5)",
@@ -117,6 +117,11 @@ static const cli_option table[] = {
     {0},
 };
 
+int train_options_cv_given(void)
+{
+    return cv >= 0;
+}
+
 const cli_option *train_option_table(void)
 {
     return table;
@@ -136,7 +141,7 @@ void train_options_finish(incite_train_options *o, int has_target)
     o->degree = (int)degree;
     o->balanced = class_weight == 0;
     o->class_weights = class_weights;
-    o->folds = (int)cv;
+    o->folds = cv >= 0 ? (int)cv : 5;
     o->grid_C = ngrid_c ? grid_c : NULL;
     o->ngrid_C = ngrid_c;
     o->grid_gamma = ngrid_g ? grid_g : NULL;

@@ -11,6 +11,9 @@
 /* The options, terminated by an entry with name NULL. */
 const cli_option *train_option_table(void);
 
+/* Whether --cv was given. */
+int train_options_cv_given(void);
+
 /* Fills *o from the defaults and what the table parsed; the data's
  * target column turns target crossing on unless --no-target-cross. */
 void train_options_finish(incite_train_options *o, int has_target);

@@ -209,6 +209,8 @@ int main(int argc, char **argv)
     int first = cli_parse(&prog, argc, argv);
     if (argc - first != 1)
         cli_die(EXIT_USAGE, "give exactly one data file (see --help)");
+    if (!model_path && !train_options_cv_given())
+        cli_die(EXIT_USAGE, "give -m MODEL, or --cv K to cross-validate (see --help)");
     const char *path = argv[first];
     FILE *fp = cli_open(path);
     incite_reader_options ro = {.format = INCITE_INPUT_TSV, .max_bytes = (size_t)max_bytes};
@@ -239,7 +241,7 @@ int main(int argc, char **argv)
     } else {
         incite_train_options o;
         train_options_finish(&o, incite_dataset_has_target(d));
-        if (o.folds < 2)
+        if (!train_options_cv_given() || o.folds < 2)
             cli_die(EXIT_USAGE, "give -m MODEL, or --cv K with K >= 2 (see --help)");
         incite_cv_result cv;
         if (incite_cross_validate(d, &o, &cv))

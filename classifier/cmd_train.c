@@ -54,24 +54,6 @@ static void progress(void *ctx, const char *stage, int done, int total)
         fprintf(stderr, "%s: %s %d/%d\n", cli_name, stage, done, total);
 }
 
-/* The command line, recorded in the model's metadata. */
-static char *command_line(int argc, char **argv)
-{
-    size_t n = 1;
-    for (int i = 0; i < argc; i++)
-        n += strlen(argv[i]) + 1;
-    char *s = malloc(n);
-    if (!s)
-        return NULL;
-    s[0] = '\0';
-    for (int i = 0; i < argc; i++) {
-        if (i)
-            strcat(s, " ");
-        strcat(s, argv[i]);
-    }
-    return s;
-}
-
 int main(int argc, char **argv)
 {
     cli_program prog = {
@@ -101,7 +83,6 @@ int main(int argc, char **argv)
     incite_train_options o;
     train_options_finish(&o, incite_dataset_has_target(d));
     o.flag_label = flag;
-    o.command = command_line(argc, argv);
     o.progress = (tty || verbose) ? progress : NULL;
     incite_model *m;
     incite_cv_result cv;
@@ -120,6 +101,5 @@ int main(int argc, char **argv)
     incite_cv_result_free(&cv);
     incite_model_free(m);
     incite_dataset_free(d);
-    free((void *)o.command);
     return EXIT_OK;
 }

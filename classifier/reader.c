@@ -218,12 +218,26 @@ static const char *check_text(incite_reader *r, incite_record *rec)
 static const char *parse_tsv(incite_reader *r, const char *line, size_t len, int cut,
                              incite_record *rec)
 {
-    if (memchr(line, '\0', len))
-        return "NUL byte in the row";
     enum { MAXCOLS = 256 };
     const char *f[MAXCOLS];
     size_t l[MAXCOLS];
     size_t n = split_tabs(line, len, f, l, MAXCOLS);
+    /* copy each field there is, NUL-terminated: even a bad row keeps its
+     * id and handle for the error report */
+    if (grow_array(&r->buf, &r->buf_cap, len + INCITE_FIELD_COUNT + 1, 1))
+        return "out of memory";
+    size_t used = 0;
+    for (int k = 0; k < INCITE_FIELD_COUNT; k++) {
+        int c = r->col[k];
+        if (c < 0 || (size_t)c >= n || (size_t)c >= MAXCOLS)
+            continue;
+        memcpy(r->buf + used, f[c], l[c]);
+        r->buf[used + l[c]] = '\0';
+        rec->field[k] = (incite_field_value){r->buf + used, l[c]};
+        used += l[c] + 1;
+    }
+    if (memchr(line, '\0', len))
+        return "NUL byte in the row";
     int text_last = (size_t)r->col[INCITE_FIELD_TEXT] == r->ncols - 1;
     if (n != r->ncols) {
         if (cut && !text_last)
@@ -232,19 +246,6 @@ static const char *parse_tsv(incite_reader *r, const char *line, size_t len, int
             snprintf(r->why, sizeof r->why, "%zu columns where the header has %zu", n, r->ncols);
             return r->why;
         }
-    }
-    /* copy each wanted field, NUL-terminated */
-    if (grow_array(&r->buf, &r->buf_cap, len + INCITE_FIELD_COUNT + 1, 1))
-        return "out of memory";
-    size_t used = 0;
-    for (int k = 0; k < INCITE_FIELD_COUNT; k++) {
-        int c = r->col[k];
-        if (c < 0 || (size_t)c >= n)
-            continue;
-        memcpy(r->buf + used, f[c], l[c]);
-        r->buf[used + l[c]] = '\0';
-        rec->field[k] = (incite_field_value){r->buf + used, l[c]};
-        used += l[c] + 1;
     }
     if (!rec->field[INCITE_FIELD_TEXT].s)
         return "no text column in this row";
@@ -323,9 +324,10 @@ int incite_reader_next(incite_reader *r, incite_record *rec)
     }
     if (!why)
         why = check_text(r, rec);
-    if (why) {
-        incite_record bad = {.line = rec->line, .error = why};
-        *rec = bad;
+    if (why) {   /* an error row: no text, but whatever else was read */
+        rec->error = why;
+        rec->truncated = 0;
+        rec->field[INCITE_FIELD_TEXT] = (incite_field_value){0};
     }
     return 1;
 }

@@ -39,7 +39,7 @@ void incite_train_options_default(incite_train_options *o)
     *o = (incite_train_options){
         .solver = INCITE_SOLVER_LIBLINEAR,
         .kernel = INCITE_KERNEL_LINEAR,
-        .multiclass = INCITE_MULTI_OVR,
+        .multiclass = INCITE_MULTI_OVO,
         .loss = INCITE_LOSS_SQUARED_HINGE,
         .C = 0.5,
         .gamma = 1.0,
@@ -375,17 +375,21 @@ static int fit_liblinear(const trainer *t, const problem_data *p, double C, uint
         prob.l = (int)l;
         prob.y = y;
         prob.x = x;
+        /* weights of the labels in this problem only: LIBLINEAR warns on
+         * stderr about the others */
         int wl[MODEL_MAX_LABELS];
         double wv[MODEL_MAX_LABELS];
-        for (size_t c = 0; c < t->k; c++) {
-            wl[c] = (int)c;
-            wv[c] = cw[c];
-        }
+        size_t nw = 0;
+        for (size_t c = 0; c < t->k; c++)
+            if (t->scheme != SCHEME_OVO || c == a || c == b) {
+                wl[nw] = (int)c;
+                wv[nw++] = cw[c];
+            }
         struct parameter param = {
             .solver_type = liblinear_solver(t),
             .eps = t->o->eps > 0 ? t->o->eps : 0.1,
             .C = C,
-            .nr_weight = (int)t->k,
+            .nr_weight = (int)nw,
             .weight_label = wl,
             .weight = wv,
             .p = 0.1,
@@ -919,7 +923,7 @@ static int flag_curve(const trainer *t, const double *prob, int flag, incite_mod
 static int record_meta(const trainer *t, incite_model *m, const grid_point *g, const int *pred,
                        const double *prob)
 {
-    char buf[256];
+    char buf[1024];
     int rc = 0;
 #define META(key, ...) \
     (snprintf(buf, sizeof buf, __VA_ARGS__), rc = rc ? rc : model_set_meta(m, key, buf))
@@ -940,8 +944,16 @@ static int record_meta(const trainer *t, incite_model *m, const grid_point *g, c
     META("liblinear_version", "%d", liblinear_version);
     META("libsvm_version", "%d", libsvm_version);
     META("utf8proc_version", "%s (Unicode %s)", utf8proc_version(), utf8proc_unicode_version());
-    if (t->o->command)
-        META("command", "%s", t->o->command);
+    /* the options that shaped the model; not the command line, whose
+     * paths would make identical models differ */
+    static const char *const losses[] = {"squared-hinge", "hinge", "logistic"};
+    static const char *const kernels[] = {"linear", "rbf", "poly", "sigmoid"};
+    META("options", "solver=%s kernel=%s loss=%s multiclass=%s C=%.17g gamma=%.17g coef0=%.17g "
+         "degree=%d class_weight=%s class_weights=%s folds=%d eps=%.17g seed=%llu grid_C=%zu grid_gamma=%zu",
+         t->o->solver == INCITE_SOLVER_LIBLINEAR ? "liblinear" : "libsvm", kernels[t->o->kernel],
+         losses[t->o->loss], schemes[t->scheme], g->C, g->gamma, t->o->coef0, t->o->degree,
+         t->o->balanced ? "balanced" : "none", t->o->class_weights ? t->o->class_weights : "",
+         t->folds, t->o->eps, (unsigned long long)t->o->seed, t->o->ngrid_C, t->o->ngrid_gamma);
     const char *epoch = getenv("SOURCE_DATE_EPOCH");
     if (epoch && *epoch)
         META("trained_at_epoch", "%s", epoch);
@@ -1025,14 +1037,16 @@ static int setup(trainer *t, const incite_dataset *d, const incite_train_options
     if (!(o->C > 0) || !isfinite(o->C))
         return set_error(INCITE_EINVAL, "C must be a positive number");
     t->dim = incite_config_dimension(&t->cfg);
+    /* two labels: one decision, whatever the scheme (but Crammer-Singer's,
+     * which keeps one per label) */
     if (o->solver == INCITE_SOLVER_LIBSVM)
-        t->scheme = SCHEME_OVO;
-    else if (o->multiclass == INCITE_MULTI_OVO)
         t->scheme = SCHEME_OVO;
     else if (o->multiclass == INCITE_MULTI_CS)
         t->scheme = SCHEME_CS;
+    else if (t->k == 2)
+        t->scheme = SCHEME_BINARY;
     else
-        t->scheme = t->k == 2 ? SCHEME_BINARY : SCHEME_OVR;
+        t->scheme = o->multiclass == INCITE_MULTI_OVO ? SCHEME_OVO : SCHEME_OVR;
     if (o->solver == INCITE_SOLVER_LIBSVM && o->multiclass == INCITE_MULTI_CS)
         return set_error(INCITE_EINVAL, "LIBSVM trains one-vs-one only; Crammer-Singer is LIBLINEAR's");
     t->ndec = scheme_decisions(t->scheme, t->k);

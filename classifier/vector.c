@@ -16,6 +16,13 @@
 
 #include "internal.h"
 
+#define PREFETCH_AHEAD 16
+#if defined(__GNUC__)
+#define prefetch(p) __builtin_prefetch(p)
+#else
+#define prefetch(p) ((void)(p))
+#endif
+
 /* 1 + ln(k) for the small counts that make up nearly every feature;
  * filled once, by the same log() as the rest, so results do not depend
  * on which path computed them.  sublinear[0] = 0. */
@@ -59,8 +66,15 @@ size_t vector_weigh(const feature_table *ft, const incite_config *c, const float
     double ss[4] = {0};
     size_t k = 0;
     pthread_once(&sublinear_once, fill_sublinear);
+    /* A model's rows are megabytes and a post's keys scattered over them:
+     * ask for rows well ahead, so their cache misses overlap. */
+    if (idf)
+        for (size_t i = 0; i < n && i < PREFETCH_AHEAD; i++)
+            prefetch(idf + (size_t)e[i].key * stride);
     for (size_t i = 0; i < n; i++) {
         uint32_t key = e[i].key;
+        if (idf && i + PREFETCH_AHEAD < n)
+            prefetch(idf + (size_t)e[i + PREFETCH_AHEAD].key * stride);
         int32_t cnt = e[i].count;
         uint32_t mag = (uint32_t)(cnt < 0 ? -cnt : cnt);
         double v = (sub && mag < TF_TABLE) ? sublinear[mag] : vector_tf(c, (int32_t)mag);

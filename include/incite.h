@@ -355,7 +355,6 @@ typedef struct incite_train_options {
     uint64_t seed;
     int threads;               /* worker processes for folds */
     const char *flag_label;    /* recorded in the model */
-    const char *command;       /* recorded as metadata */
     double eps;                /* solver tolerance; 0: the solver's default */
     /* progress: stage ("featurizing", "fold", "final"), done, total */
     void (*progress)(void *ctx, const char *stage, int done, int total);

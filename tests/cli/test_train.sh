@@ -1,0 +1,66 @@
+# incite-train: strict input, clear errors, reproducible models.
+. tests/cli/lib.sh
+DATA=tests/data/tiny.tsv
+OPTS="--cv 3 --hash-bits 16 --min-df 1"
+
+train $OPTS --flag attack -o "$TMP/a.model" $DATA 2>"$TMP/err"
+expect_status "trains" 0 $?
+expect "quiet without -v or a terminal" "" "$(cat "$TMP/err")"
+train $OPTS --flag attack -o "$TMP/b.model" $DATA 2>/dev/null
+cmp -s "$TMP/a.model" "$TMP/b.model"
+expect_status "same data, options and seed: byte-identical model" 0 $?
+train $OPTS --flag attack --threads 2 -o "$TMP/c.model" $DATA 2>/dev/null
+cmp -s "$TMP/a.model" "$TMP/c.model"
+expect_status "and the same with 2 threads" 0 $?
+train $OPTS --flag attack --seed 2 -o "$TMP/d.model" $DATA 2>/dev/null
+cmp -s "$TMP/a.model" "$TMP/d.model"
+expect_status "another seed: another model" 1 $?
+cat $DATA | train $OPTS --flag attack -o "$TMP/e.model" - 2>/dev/null
+cmp -s "$TMP/a.model" "$TMP/e.model"
+expect_status "- reads stdin" 0 $?
+train $OPTS -v -o "$TMP/v.model" $DATA 2>"$TMP/err"
+expect_match "-v summary" "cross-validated macro-F1 [0-9.]+ \(3 folds" "$(cat "$TMP/err")"
+
+# strict rows: the first bad row stops training, named by file and line
+{ head -5 $DATA; printf 'attack\ttoo\tmany columns\n'; tail -n +6 $DATA; } > "$TMP/bad.tsv"
+train $OPTS -o "$TMP/x.model" "$TMP/bad.tsv" 2>"$TMP/err"
+expect_status "bad row stops training" 1 $?
+expect_match "bad row named" "bad.tsv:6: 3 columns where the header has 2" "$(cat "$TMP/err")"
+[ -e "$TMP/x.model" ]
+expect_status "no model written" 1 $?
+train $OPTS --skip-bad -o "$TMP/x.model" "$TMP/bad.tsv" 2>"$TMP/err"
+expect_status "--skip-bad goes on" 0 $?
+expect_match "--skip-bad reports the row" "bad.tsv:6: skipped: 3 columns" "$(cat "$TMP/err")"
+expect_match "--skip-bad reports the count" "skipped 1 bad rows" "$(cat "$TMP/err")"
+
+printf 'label\ttext\n' > "$TMP/empty.tsv"
+train $OPTS -o "$TMP/x.model" "$TMP/empty.tsv" 2>"$TMP/err"
+expect_status "no rows" 1 $?
+expect_match "no rows: why" "no training rows" "$(cat "$TMP/err")"
+printf 'label\ttext\na\tone\na\ttwo\na\tthree\n' > "$TMP/one.tsv"
+train $OPTS -o "$TMP/x.model" "$TMP/one.tsv" 2>"$TMP/err"
+expect_status "one class" 1 $?
+expect_match "one class: why" "only one label \('a'\)" "$(cat "$TMP/err")"
+printf 'label\ttext\na\tone\na\ttwo\nb\tthree\n' > "$TMP/once.tsv"
+train $OPTS -o "$TMP/x.model" "$TMP/once.tsv" 2>"$TMP/err"
+expect_status "a label seen once" 1 $?
+expect_match "a label seen once: why" "label 'b' has only 1 row" "$(cat "$TMP/err")"
+train $OPTS --flag nosuch -o "$TMP/x.model" $DATA 2>"$TMP/err"
+expect_status "unknown flag label" 1 $?
+train $OPTS $DATA 2>/dev/null
+expect_status "no -o" 2 $?
+train $OPTS -c -1 -o "$TMP/x.model" $DATA 2>/dev/null
+expect_status "C out of range" 2 $?
+train $OPTS --word-ngrams 3-1 -o "$TMP/x.model" $DATA 2>/dev/null
+expect_status "bad n-gram range" 2 $?
+train $OPTS -o "$TMP/no/such/dir/x.model" $DATA 2>"$TMP/err"
+expect_status "unwritable output" 1 $?
+expect_match "unwritable output: why" "cannot create a temporary file" "$(cat "$TMP/err")"
+train --help | grep -q -- "--multiclass NAME"
+expect_status "--help lists the options" 0 $?
+
+# stance: a target column crosses features with the target
+{ printf 'label\ttarget\ttext\n'; tail -n +2 $DATA | sed 's/^\([a-z]*\)\t/\1\tt1\t/'; } > "$TMP/stance.tsv"
+train $OPTS -o "$TMP/s.model" "$TMP/stance.tsv" 2>/dev/null
+expect_status "trains with targets" 0 $?
+finish

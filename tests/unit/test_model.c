@@ -1,0 +1,405 @@
+/*
+ * test_model.c - training, the model file and scoring, through the
+ * library: a model survives a round trip exactly; training is
+ * reproducible and independent of the worker count; every truncation,
+ * every flipped byte and every hostile field is refused, never crashes;
+ * explanations add up to the margin; bad training sets are refused with a
+ * reason.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "hash.h"
+#include "testutil.h"
+
+static incite_dataset *load_tiny(void)
+{
+    FILE *fp = fopen("tests/data/tiny.tsv", "rb");
+    assert_non_null(fp);
+    incite_dataset *d;
+    assert_int_equal(incite_dataset_read(fp, "tiny.tsv", NULL, 0, NULL, NULL, &d), INCITE_OK);
+    fclose(fp);
+    return d;
+}
+
+static incite_model *train_tiny(const incite_dataset *d, int threads, incite_multiclass mc)
+{
+    incite_train_options o;
+    incite_train_options_default(&o);
+    o.folds = 3;
+    o.threads = threads;
+    o.multiclass = mc;
+    o.flag_label = "attack";
+    o.features.hash_bits = 16;
+    o.features.min_df = 1;
+    incite_model *m;
+    incite_cv_result cv;
+    int rc = incite_train(d, &o, &m, &cv);
+    if (rc)
+        fail_msg("training failed: %s", incite_last_error());
+    assert_int_equal(cv.folds, 3);
+    incite_cv_result_free(&cv);
+    return m;
+}
+
+static char *tmp_path(const char *name)
+{
+    static char buf[4][256];
+    static int k;
+    char *p = buf[k++ % 4];
+    snprintf(p, 256, "%s/incite-test-%d-%s", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
+             (int)getpid(), name);
+    return p;
+}
+
+static unsigned char *slurp(const char *path, size_t *n)
+{
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    fseek(fp, 0, SEEK_END);
+    *n = (size_t)ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    unsigned char *p = malloc(*n + 1);
+    assert_int_equal(fread(p, 1, *n, fp), *n);
+    fclose(fp);
+    return p;
+}
+
+static void spit(const char *path, const unsigned char *p, size_t n)
+{
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(p, 1, n, fp), n);
+    fclose(fp);
+}
+
+static void test_round_trip_and_scores(void **state)
+{
+    (void)state;
+    incite_dataset *d = load_tiny();
+    const incite_multiclass schemes[] = {INCITE_MULTI_OVR, INCITE_MULTI_OVO, INCITE_MULTI_CS};
+    for (size_t s = 0; s < 3; s++) {
+        incite_model *m = train_tiny(d, 1, schemes[s]);
+        const char *path = tmp_path("rt.model");
+        assert_int_equal(incite_model_save(m, path), INCITE_OK);
+        incite_model *back;
+        assert_int_equal(incite_model_load(path, &back), INCITE_OK);
+        assert_int_equal(incite_model_nlabels(back), 3);
+        assert_string_equal(incite_model_label(back, (size_t)incite_model_flag_label(back)), "attack");
+        assert_non_null(incite_model_meta(back, "cv_macro_f1"));
+        incite_scorer *a = incite_scorer_new(m), *b = incite_scorer_new(back);
+        size_t right = 0;
+        for (size_t r = 0; r < incite_dataset_size(d); r++) {
+            size_t len;
+            const char *text = incite_dataset_text(d, r, &len);
+            incite_score x, y;
+            assert_int_equal(incite_score_post(a, text, len, NULL, &x), INCITE_OK);
+            assert_int_equal(incite_score_post(b, text, len, NULL, &y), INCITE_OK);
+            assert_int_equal(x.label, y.label);
+            assert_close(x.margin, y.margin, 0);
+            double sum = 0;
+            for (size_t c = 0; c < 3; c++) {
+                assert_close(x.prob[c], y.prob[c], 0);
+                assert_true(y.prob[c] >= 0 && y.prob[c] <= 1);
+                sum += y.prob[c];
+            }
+            assert_close(sum, 1.0, 1e-9);
+            right += x.label == incite_dataset_label(d, r);
+        }
+        /* a linear SVM fits its own tiny training set */
+        assert_true(right >= incite_dataset_size(d) - 2);
+        incite_scorer_free(a);
+        incite_scorer_free(b);
+        incite_model_free(m);
+        incite_model_free(back);
+        unlink(path);
+    }
+    incite_dataset_free(d);
+}
+
+static void test_reproducible_and_thread_independent(void **state)
+{
+    (void)state;
+    incite_dataset *d = load_tiny();
+    incite_model *a = train_tiny(d, 1, INCITE_MULTI_OVO), *b = train_tiny(d, 1, INCITE_MULTI_OVO),
+                 *c = train_tiny(d, 3, INCITE_MULTI_OVO);
+    const char *pa = tmp_path("a.model"), *pb = tmp_path("b.model"), *pc = tmp_path("c.model");
+    assert_int_equal(incite_model_save(a, pa), INCITE_OK);
+    assert_int_equal(incite_model_save(b, pb), INCITE_OK);
+    assert_int_equal(incite_model_save(c, pc), INCITE_OK);
+    size_t na, nb, nc;
+    unsigned char *xa = slurp(pa, &na), *xb = slurp(pb, &nb), *xc = slurp(pc, &nc);
+    assert_int_equal(na, nb);
+    assert_memory_equal(xa, xb, na);
+    assert_int_equal(na, nc);
+    assert_memory_equal(xa, xc, na);
+    free(xa);
+    free(xb);
+    free(xc);
+    unlink(pa);
+    unlink(pb);
+    unlink(pc);
+    incite_model_free(a);
+    incite_model_free(b);
+    incite_model_free(c);
+    incite_dataset_free(d);
+}
+
+static void test_every_truncation_and_flip_is_refused(void **state)
+{
+    (void)state;
+    incite_dataset *d = load_tiny();
+    incite_model *m = train_tiny(d, 1, INCITE_MULTI_OVO);
+    const char *good = tmp_path("good.model"), *bad = tmp_path("bad.model");
+    assert_int_equal(incite_model_save(m, good), INCITE_OK);
+    size_t n;
+    unsigned char *p = slurp(good, &n);
+    for (size_t cut = 0; cut < n; cut += (cut < 4096 ? 1 : 97)) {
+        spit(bad, p, cut);
+        incite_model *x;
+        int rc = incite_model_load(bad, &x);
+        if (rc != INCITE_EFORMAT)
+            fail_msg("truncation at %zu: rc %d (%s)", cut, rc, incite_last_error());
+        assert_null(x);
+    }
+    uint32_t s = 7;
+    for (int k = 0; k < 3000; k++) {
+        s = s * 1103515245u + 12345u;
+        size_t at = (s >> 8) % n;
+        unsigned char old = p[at];
+        p[at] ^= (unsigned char)(1u << ((s >> 4) & 7));
+        spit(bad, p, n);
+        incite_model *x;
+        int rc = incite_model_load(bad, &x);
+        if (rc != INCITE_EFORMAT && rc != INCITE_EVERSION)
+            fail_msg("flip at %zu: rc %d", at, rc);
+        p[at] = old;
+    }
+    free(p);
+    unlink(good);
+    unlink(bad);
+    incite_model_free(m);
+    incite_dataset_free(d);
+}
+
+/* Re-seals a model after an edit, as an attacker who knows the format
+ * would: the checksum no longer protects, the field checks must. */
+static void reseal(unsigned char *p, size_t n)
+{
+    uint64_t h = hash_bytes(hash_seed(0x5eed1c17u, 7), (const char *)p, n - 8);
+    for (int k = 0; k < 8; k++)
+        p[n - 8 + (size_t)k] = (unsigned char)(h >> (8 * k));
+}
+
+static size_t find_tag(const unsigned char *p, size_t n, const char *tag)
+{
+    for (size_t i = 12; i + 4 < n; i++)
+        if (memcmp(p + i, tag, 4) == 0)
+            return i;
+    fail_msg("no section %s", tag);
+    return 0;
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+    for (int k = 0; k < 4; k++)
+        p[k] = (unsigned char)(v >> (8 * k));
+}
+
+static void test_hostile_fields_are_refused(void **state)
+{
+    (void)state;
+    incite_dataset *d = load_tiny();
+    incite_model *m = train_tiny(d, 1, INCITE_MULTI_OVO);
+    const char *good = tmp_path("good2.model"), *bad = tmp_path("bad2.model");
+    assert_int_equal(incite_model_save(m, good), INCITE_OK);
+    size_t n;
+    unsigned char *orig = slurp(good, &n), *p = malloc(n);
+    struct {
+        const char *tag;
+        size_t offset;      /* into the payload */
+        uint32_t value;
+    } edits[] = {
+        {"CONF", 16, 99},           /* word_min > word_max: a u8 pair, set via a u32 write */
+        {"CONF", 20, 0xffffffffu},  /* hash bits and flags: nonsense */
+        {"LABL", 0, 0xffffffffu},   /* label count */
+        {"LABL", 0, 1},             /* a single label */
+        {"LABL", 4, 0x7fffffffu},   /* first label's length */
+        {"KIND", 0, 9},             /* model kind */
+        {"KIND", 4, 0},             /* scheme */
+        {"IDF ", 0, 0xfffffff0u},   /* row count */
+        {"IDF ", 4, 0xffffffffu},   /* first key gap (varint) and idf */
+        {"WGHT", 0, 1000},          /* decision count */
+        {"WGHT", 8, 0x7ff80000u},   /* a NaN bias (its high word) */
+        {"CALB", 0, 77},            /* calibration count */
+        {"CURV", 0, 5000000},       /* curve length */
+        {"META", 0, 0xffffffffu},   /* metadata count */
+    };
+    for (size_t e = 0; e < sizeof edits / sizeof edits[0]; e++) {
+        memcpy(p, orig, n);
+        size_t at = find_tag(p, n, edits[e].tag) + 12 + edits[e].offset;
+        put32(p + at, edits[e].value);
+        reseal(p, n);
+        spit(bad, p, n);
+        incite_model *x;
+        int rc = incite_model_load(bad, &x);
+        if (rc == INCITE_OK)
+            fail_msg("edit %zu (%s+%zu) was accepted", e, edits[e].tag, edits[e].offset);
+        assert_true(strlen(incite_last_error()) > 0);
+    }
+    /* another format version is refused as such */
+    memcpy(p, orig, n);
+    put32(p + 8, 2);
+    reseal(p, n);
+    spit(bad, p, n);
+    incite_model *x;
+    assert_int_equal(incite_model_load(bad, &x), INCITE_EVERSION);
+    /* a directory, an empty file, a missing file */
+    assert_int_equal(incite_model_load("/tmp", &x), INCITE_EIO);
+    spit(bad, p, 0);
+    assert_int_equal(incite_model_load(bad, &x), INCITE_EFORMAT);
+    assert_int_equal(incite_model_load("/nonexistent/model", &x), INCITE_EIO);
+    free(p);
+    free(orig);
+    unlink(good);
+    unlink(bad);
+    incite_model_free(m);
+    incite_dataset_free(d);
+}
+
+static void test_explanations_add_up(void **state)
+{
+    (void)state;
+    incite_dataset *d = load_tiny();
+    const incite_multiclass schemes[] = {INCITE_MULTI_OVR, INCITE_MULTI_OVO, INCITE_MULTI_CS};
+    for (size_t s = 0; s < 3; s++) {
+        incite_model *m = train_tiny(d, 1, schemes[s]);
+        incite_scorer *sc = incite_scorer_new(m);
+        incite_scorer_keep_names(sc, 1);
+        for (size_t r = 0; r < incite_dataset_size(d); r++) {
+            size_t len;
+            const char *text = incite_dataset_text(d, r, &len);
+            incite_score x;
+            assert_int_equal(incite_score_post(sc, text, len, NULL, &x), INCITE_OK);
+            incite_explanation ex;
+            assert_int_equal(incite_scorer_explain(sc, 3, &ex), INCITE_OK);
+            double sum = ex.bias + ex.rest;
+            for (size_t i = 0; i < ex.ntop; i++) {
+                sum += ex.top[i].weight;
+                assert_true(strlen(ex.top[i].ngram) > 0);
+            }
+            assert_close(sum, ex.margin, 1e-9);
+            assert_close(ex.margin, x.margin, 0);
+            assert_true(ex.ntop <= 6);
+            /* toward the label first, largest first; then against */
+            for (size_t i = 1; i < ex.ntop; i++)
+                if (ex.top[i - 1].weight > 0 && ex.top[i].weight > 0)
+                    assert_true(ex.top[i - 1].weight >= ex.top[i].weight);
+        }
+        incite_scorer_free(sc);
+        incite_model_free(m);
+    }
+    incite_dataset_free(d);
+}
+
+static void test_precision_threshold(void **state)
+{
+    (void)state;
+    incite_dataset *d = load_tiny();
+    incite_model *m = train_tiny(d, 1, INCITE_MULTI_OVO);
+    double recall;
+    double t = incite_model_threshold_for_precision(m, 0.5, &recall);
+    assert_true(t >= 0 && t <= 1);
+    assert_true(recall > 0 && recall <= 1);
+    assert_true(incite_model_threshold_for_precision(m, 0.0, NULL) == 0.0);
+    incite_model_free(m);
+    incite_dataset_free(d);
+}
+
+static int read_text(const char *text, incite_dataset **d)
+{
+    FILE *fp = fmemopen((void *)text, strlen(text), "rb");
+    int rc = incite_dataset_read(fp, "x.tsv", NULL, 0, NULL, NULL, d);
+    fclose(fp);
+    return rc;
+}
+
+static void test_bad_training_sets(void **state)
+{
+    (void)state;
+    incite_train_options o;
+    incite_train_options_default(&o);
+    o.threads = 1;
+    struct {
+        const char *data, *why;
+        int read_fails;
+    } cases[] = {
+        {"label\ttext\n", "no training rows", 0},
+        {"label\ttext\na\tone\na\ttwo\n", "only one label ('a')", 0},
+        {"label\ttext\na\tone\na\ttwo\nb\tthree\n", "label 'b' has only 1 row", 0},
+        {"label\ttext\tweight\na\tone\t0.5\nb\ttwo\t1\na\tx\t1\nb\ty\t1\n", "whole number", 0},
+        {"text\tlabel\nonly text\n", "x.tsv:2: 1 columns where the header has 2", 1},
+        {"text\nno label column\n", "x.tsv:1: the header has no 'label' column", 1},
+        {"label\ttext\n\thello\n", "x.tsv:2: empty label", 1},
+        {"label\ttext\tweight\na\thello\t-1\n", "x.tsv:2: weight is not a positive number", 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        incite_dataset *d = NULL;
+        int rc = read_text(cases[i].data, &d);
+        if (cases[i].read_fails) {
+            assert_int_not_equal(rc, INCITE_OK);
+        } else {
+            assert_int_equal(rc, INCITE_OK);
+            incite_model *m;
+            rc = incite_train(d, &o, &m, NULL);
+            assert_int_not_equal(rc, INCITE_OK);
+            assert_null(m);
+            incite_dataset_free(d);
+        }
+        if (!strstr(incite_last_error(), cases[i].why))
+            fail_msg("case %zu: '%s' lacks '%s'", i, incite_last_error(), cases[i].why);
+    }
+}
+
+/* Figures whose values scikit-learn's documentation gives. */
+static void test_metrics(void **state)
+{
+    (void)state;
+    int truth[] = {0, 0, 1, 1}, pred[] = {0, 1, 1, 1};
+    double prob[] = {0.9, 0.1, 0.6, 0.4, 0.65, 0.35, 0.2, 0.8};
+    incite_metrics m;
+    assert_int_equal(incite_metrics_compute(4, 2, truth, pred, prob, NULL, &m), INCITE_OK);
+    assert_close(m.accuracy, 0.75, 1e-12);
+    assert_close(m.precision[1], 2.0 / 3, 1e-12);
+    assert_close(m.recall[0], 0.5, 1e-12);
+    assert_close(m.f1[1], 0.8, 1e-12);
+    assert_close(m.macro_f1, (2.0 / 3 + 0.8) / 2, 1e-12);
+    assert_close(m.confusion[0 * 2 + 1], 1, 0);
+    /* roc_auc_score([0,0,1,1], [0.1,0.4,0.35,0.8]) = 0.75;
+     * average_precision_score(same) = 0.8333... */
+    assert_close(m.roc_auc[1], 0.75, 1e-12);
+    assert_close(m.pr_auc[1], 5.0 / 6, 1e-12);
+    incite_metrics_free(&m);
+    /* a label never true nor predicted stays out of the macro average */
+    int t2[] = {0, 1}, p2[] = {0, 1};
+    assert_int_equal(incite_metrics_compute(2, 3, t2, p2, NULL, NULL, &m), INCITE_OK);
+    assert_close(m.macro_f1, 1.0, 0);
+    incite_metrics_free(&m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_round_trip_and_scores),
+        cmocka_unit_test(test_reproducible_and_thread_independent),
+        cmocka_unit_test(test_every_truncation_and_flip_is_refused),
+        cmocka_unit_test(test_hostile_fields_are_refused),
+        cmocka_unit_test(test_explanations_add_up),
+        cmocka_unit_test(test_precision_threshold),
+        cmocka_unit_test(test_bad_training_sets),
+        cmocka_unit_test(test_metrics),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
