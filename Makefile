@@ -34,7 +34,7 @@ ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -fPIC 
 LIB_SRCS := $(addprefix classifier/, error.c buffer.c config.c normalize.c tokenize.c \
               features.c vector.c pipeline.c linereader.c json.c reader.c \
               dataset.c model.c model_io.c calibrate.c decide.c metrics.c train.c score.c \
-              confusables.c)
+              confusables.c perturb.c script.c)
 CLI_SRCS := classifier/cli.c classifier/cli_train.c classifier/strbuf.c classifier/batch.c classifier/handles.c
 PROGRAMS := incite-score incite-train incite-eval
 

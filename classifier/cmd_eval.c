@@ -11,8 +11,9 @@
 #include "cli_train.h"
 #include "incite.h"
 
-static const char *model_path;
-static int json, skip_bad;
+static const char *model_path, *perturb_list;
+static int json, skip_bad, by_script;
+static double perturb_rate = 0.5;
 static long errors_n, max_bytes = 64 * 1024;
 static const char *col[INCITE_FIELD_COUNT];
 
@@ -23,6 +24,13 @@ static const cli_option own[] = {
      0, 1000000, NULL, NULL},
     {"skip-bad", 0, OPT_FLAG, NULL, "skip bad rows (each reported) instead of stopping", &skip_bad, 0,
      0, NULL, NULL},
+    {"by-script", 0, OPT_FLAG, NULL, "also report per script: latin, devanagari, gurmukhi, mixed...",
+     &by_script, 0, 0, NULL, NULL},
+    {"perturb", 0, OPT_STRING, "KIND,...",
+     "also score rewritten texts: zerowidth, fullwidth, homoglyph, elongate, leet, spacing, mixed, all",
+     &perturb_list, 0, 0, NULL, NULL},
+    {"perturb-rate", 0, OPT_DOUBLE, "R", "share of words (3+ letters) rewritten (default 0.5)",
+     &perturb_rate, 0, 1, NULL, NULL},
     {"max-bytes", 0, OPT_LONG, "N", "use only the first N bytes of a longer post (default 65536)",
      &max_bytes, 1, 1 << 30, NULL, NULL},
     {"text-col", 0, OPT_STRING, "NAME", "column of the post (default text)", &col[INCITE_FIELD_TEXT], 0,
@@ -59,7 +67,9 @@ static void on_skip(void *ctx, const char *name, uint64_t line, const char *why)
     cli_warn("%s:%llu: skipped: %s", name, (unsigned long long)line, why);
 }
 
-static void score_rows(eval *e, const incite_dataset *d, const incite_model *m)
+/* Scores every row, its text rewritten by `kind` first when kind >= 0. */
+static void score_rows(eval *e, const incite_dataset *d, const incite_model *m, int kind,
+                       uint64_t seed)
 {
     size_t mk = incite_model_nlabels(m);
     int has_target = incite_model_config(m)->target_cross;
@@ -71,15 +81,62 @@ static void score_rows(eval *e, const incite_dataset *d, const incite_model *m)
     for (size_t r = 0; r < e->n; r++) {
         size_t len;
         const char *text = incite_dataset_text(d, r, &len);
+        char *rewritten = NULL;
+        if (kind >= 0) {
+            if (incite_perturb(text, len, (incite_perturb_kind)kind, perturb_rate, seed + r,
+                               &rewritten, &len))
+                cli_die(EXIT_FAILURE_RUN, "%s", incite_last_error());
+            text = rewritten;
+        }
         incite_score sc;
         if (incite_score_post(s, text, len, incite_dataset_target(d, r), &sc))
             cli_die(EXIT_FAILURE_RUN, "line %llu: %s", (unsigned long long)incite_dataset_line(d, r),
                     incite_last_error());
+        free(rewritten);
         e->pred[r] = sc.label;
         for (size_t c = 0; c < mk; c++)
             e->prob[r * e->k + c] = sc.prob[c];
     }
     incite_scorer_free(s);
+}
+
+/* Metrics over the rows where keep[] is set (all when NULL). */
+static void metrics_of(const eval *e, const unsigned char *keep, incite_metrics *m, size_t *rows)
+{
+    int *t = malloc((e->n + 1) * sizeof *t), *p = malloc((e->n + 1) * sizeof *p);
+    double *pr = malloc((e->n + 1) * e->k * sizeof *pr), *w = malloc((e->n + 1) * sizeof *w);
+    if (!t || !p || !pr || !w)
+        cli_die(EXIT_FAILURE_RUN, "out of memory");
+    size_t n = 0;
+    for (size_t r = 0; r < e->n; r++) {
+        if (keep && !keep[r])
+            continue;
+        t[n] = e->truth[r];
+        p[n] = e->pred[r];
+        w[n] = e->weight[r];
+        memcpy(pr + n * e->k, e->prob + r * e->k, e->k * sizeof *pr);
+        n++;
+    }
+    if (incite_metrics_compute(n, e->k, t, p, pr, w, m))
+        cli_die(EXIT_FAILURE_RUN, "%s", incite_last_error());
+    *rows = n;
+    free(t);
+    free(p);
+    free(pr);
+    free(w);
+}
+
+/* The TweetEval stance metric: mean F1 of favor and against, or NAN. */
+static double stance_f1(const eval *e, const incite_metrics *m)
+{
+    int fav = -1, ag = -1;
+    for (size_t c = 0; c < e->k; c++) {
+        if (strcmp(e->label[c], "favor") == 0)
+            fav = (int)c;
+        if (strcmp(e->label[c], "against") == 0)
+            ag = (int)c;
+    }
+    return fav >= 0 && ag >= 0 ? (m->f1[fav] + m->f1[ag]) / 2 : NAN;
 }
 
 static void print_table(const eval *e, const incite_metrics *m, double stance)
@@ -161,7 +218,7 @@ static void print_json(const eval *e, const incite_metrics *m, double stance)
             printf("%s%.0f", c ? "," : "", m->confusion[t * e->k + c]);
         putchar(']');
     }
-    printf("]}}\n");
+    printf("]}");   /* the caller closes the object, after any further sections */
 }
 
 /* The N mistakes made with the highest probability for the wrong label. */
@@ -192,6 +249,108 @@ static void print_errors(const eval *e, const incite_dataset *d, size_t n)
                 (int)len, text);
     }
     free(idx);
+}
+
+/* Metrics per script of the (clean) text. */
+static void report_by_script(const eval *e, const incite_dataset *d)
+{
+    unsigned char *keep = malloc(e->n + 1);
+    incite_script *sc = malloc((e->n + 1) * sizeof *sc);
+    if (!keep || !sc)
+        cli_die(EXIT_FAILURE_RUN, "out of memory");
+    for (size_t r = 0; r < e->n; r++) {
+        size_t len;
+        const char *text = incite_dataset_text(d, r, &len);
+        sc[r] = incite_script_of(text, len);
+    }
+    if (json)
+        printf(",\"by_script\":{");
+    else
+        printf("\nscript        rows  accuracy  macro F1\n");
+    int first = 1;
+    for (int s = INCITE_SCRIPT_NONE; s <= INCITE_SCRIPT_MIXED; s++) {
+        size_t any = 0;
+        for (size_t r = 0; r < e->n; r++)
+            any += (keep[r] = sc[r] == (incite_script)s);
+        if (!any)
+            continue;
+        incite_metrics m;
+        size_t rows;
+        metrics_of(e, keep, &m, &rows);
+        if (json) {
+            printf("%s\"%s\":{\"rows\":%zu,\"accuracy\":", first ? "" : ",",
+                   incite_script_name((incite_script)s), rows);
+            cli_json_number(stdout, m.accuracy);
+            printf(",\"macro_f1\":");
+            cli_json_number(stdout, m.macro_f1);
+            putchar('}');
+        } else
+            printf("%-12s %5zu    %.4f    %.4f\n", incite_script_name((incite_script)s), rows,
+                   m.accuracy, m.macro_f1);
+        first = 0;
+        incite_metrics_free(&m);
+    }
+    if (json)
+        putchar('}');
+    free(keep);
+    free(sc);
+}
+
+/* Each perturbation's metrics next to the clean ones, with the drop. */
+static void report_perturbed(eval *e, const incite_dataset *d, const incite_model *model,
+                             const incite_metrics *clean, double clean_stance, uint64_t seed)
+{
+    int kinds[INCITE_PERTURB_COUNT], nk = 0;
+    char *list = strdup(perturb_list), *save = NULL;
+    for (char *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (strcmp(t, "all") == 0) {
+            for (int k = 0; k < INCITE_PERTURB_COUNT; k++)
+                kinds[nk++] = k;
+            break;
+        }
+        int k = incite_perturb_parse(t);
+        if (k < 0)
+            cli_die(EXIT_USAGE, "--perturb: unknown kind '%s' (see --help)", t);
+        if (nk < INCITE_PERTURB_COUNT)
+            kinds[nk++] = k;
+    }
+    free(list);
+    if (json)
+        printf(",\"perturb_rate\":%g,\"perturb\":{", perturb_rate);
+    else
+        printf("\nperturbation  accuracy  macro F1    drop%s   (rate %g, seed %llu)\nnone            %.4f    %.4f\n",
+               isnan(clean_stance) ? "" : "  stance F1", perturb_rate, (unsigned long long)seed,
+               clean->accuracy, clean->macro_f1);
+    for (int i = 0; i < nk; i++) {
+        score_rows(e, d, model, kinds[i], seed * 7919u + (uint64_t)kinds[i]);
+        incite_metrics m;
+        size_t rows;
+        metrics_of(e, NULL, &m, &rows);
+        double st = stance_f1(e, &m);
+        const char *name = incite_perturb_name((incite_perturb_kind)kinds[i]);
+        if (json) {
+            printf("%s\"%s\":{\"accuracy\":", i ? "," : "", name);
+            cli_json_number(stdout, m.accuracy);
+            printf(",\"macro_f1\":");
+            cli_json_number(stdout, m.macro_f1);
+            printf(",\"macro_f1_drop\":");
+            cli_json_number(stdout, clean->macro_f1 - m.macro_f1);
+            if (!isnan(st)) {
+                printf(",\"stance_f1\":");
+                cli_json_number(stdout, st);
+            }
+            putchar('}');
+        } else {
+            printf("%-12s    %.4f    %.4f  %6.4f", name, m.accuracy, m.macro_f1,
+                   clean->macro_f1 - m.macro_f1);
+            if (!isnan(st))
+                printf("  %.4f", st);
+            putchar('\n');
+        }
+        incite_metrics_free(&m);
+    }
+    if (json)
+        putchar('}');
 }
 
 int main(int argc, char **argv)
@@ -237,7 +396,7 @@ int main(int argc, char **argv)
     if (!e.truth || !e.pred || !e.prob || !e.weight)
         cli_die(EXIT_FAILURE_RUN, "out of memory");
     if (model) {
-        score_rows(&e, d, model);   /* e.label points into the model: freed at the end */
+        score_rows(&e, d, model, -1, 0);   /* e.label points into the model: freed at the end */
     } else {
         incite_train_options o;
         train_options_finish(&o, incite_dataset_has_target(d));
@@ -258,22 +417,24 @@ int main(int argc, char **argv)
         e.weight[r] = incite_dataset_weight(d, r);
     }
     incite_metrics m;
-    if (incite_metrics_compute(e.n, e.k, e.truth, e.pred, e.prob, e.weight, &m))
-        cli_die(EXIT_FAILURE_RUN, "%s", incite_last_error());
-    double stance = NAN;
-    int fav = -1, ag = -1;
-    for (size_t c = 0; c < e.k; c++) {
-        if (strcmp(e.label[c], "favor") == 0)
-            fav = (int)c;
-        if (strcmp(e.label[c], "against") == 0)
-            ag = (int)c;
-    }
-    if (fav >= 0 && ag >= 0)
-        stance = (m.f1[fav] + m.f1[ag]) / 2;
+    size_t rows;
+    metrics_of(&e, NULL, &m, &rows);
+    double stance = stance_f1(&e, &m);
     if (json)
         print_json(&e, &m, stance);
     else
         print_table(&e, &m, stance);
+    if (by_script)
+        report_by_script(&e, d);
+    if (perturb_list) {
+        if (!model)
+            cli_die(EXIT_USAGE, "--perturb needs a model (-m)");
+        incite_train_options o;
+        train_options_finish(&o, 0);
+        report_perturbed(&e, d, model, &m, stance, o.seed);
+    }
+    if (json)
+        printf("}\n");
     if (errors_n > 0)
         print_errors(&e, d, (size_t)errors_n);
     incite_metrics_free(&m);

@@ -448,6 +448,36 @@ int incite_metrics_compute(size_t n, size_t k, const int *truth, const int *pred
                            const double *prob, const double *weight, incite_metrics *m);
 void incite_metrics_free(incite_metrics *m);
 
+/* ------------------------------------------------------------------ */
+/* Robustness measurements                                            */
+/* ------------------------------------------------------------------ */
+
+/* What evaders do to text; see perturb.c for each rewrite. */
+typedef enum incite_perturb_kind {
+    INCITE_PERTURB_ZEROWIDTH = 0, INCITE_PERTURB_FULLWIDTH, INCITE_PERTURB_HOMOGLYPH,
+    INCITE_PERTURB_ELONGATE, INCITE_PERTURB_LEET, INCITE_PERTURB_SPACING,
+    INCITE_PERTURB_MIXED, INCITE_PERTURB_COUNT
+} incite_perturb_kind;
+
+const char *incite_perturb_name(incite_perturb_kind k);
+int incite_perturb_parse(const char *name);   /* -1: unknown */
+
+/* Rewrites each word of 3+ ASCII letters with probability rate, from a
+ * generator seeded by seed (give each row its own): the same arguments
+ * always give the same text.  *out is allocated (free() it). */
+int incite_perturb(const char *text, size_t len, incite_perturb_kind kind, double rate,
+                   uint64_t seed, char **out, size_t *out_len);
+
+typedef enum incite_script {
+    INCITE_SCRIPT_NONE = 0, INCITE_SCRIPT_LATIN, INCITE_SCRIPT_DEVANAGARI,
+    INCITE_SCRIPT_GURMUKHI, INCITE_SCRIPT_OTHER, INCITE_SCRIPT_MIXED
+} incite_script;
+
+/* The script of at least 80% of a post's letters, else MIXED (NONE: no
+ * letters). */
+incite_script incite_script_of(const char *text, size_t len);
+const char *incite_script_name(incite_script s);
+
 #ifdef __cplusplus
 }
 #endif

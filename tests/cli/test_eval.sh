@@ -26,6 +26,18 @@ printf 'label\ttext\nfavor\tyes good\nfavor\tyes great\nagainst\tno bad\nagainst
 train --cv 2 --hash-bits 12 --min-df 1 -o "$TMP/st.model" "$TMP/st.tsv" 2>/dev/null
 expect_match "stance F1" "stance F1 +[01]\.[0-9]{4}" "$(eval_ -m "$TMP/st.model" "$TMP/st.tsv")"
 
+# robustness views
+out=$(eval_ -m "$TMP/m.model" --by-script $DATA)
+expect_match "--by-script rows" "devanagari +6 +[01]\.[0-9]{4}" "$out"
+out=$(eval_ -m "$TMP/m.model" --perturb zerowidth,leet --seed 3 $DATA)
+expect_match "--perturb rows" "leet +[01]\.[0-9]{4} +[01]\.[0-9]{4} +-?[01]\.[0-9]{4}" "$out"
+expect "--perturb is deterministic" "$out" "$(eval_ -m "$TMP/m.model" --perturb zerowidth,leet --seed 3 $DATA)"
+json=$(eval_ --json -m "$TMP/m.model" --by-script --perturb all $DATA)
+expect_match "json perturb section" '"perturb":\{"zerowidth":\{"accuracy":[0-9.]+,"macro_f1":[0-9.]+,"macro_f1_drop":-?[0-9.]+\}' "$json"
+expect_match "json is one object" '^\{.*\}\}$' "$json"
+eval_ -m "$TMP/m.model" --perturb nonsense $DATA >/dev/null 2>&1
+expect_status "unknown perturbation" 2 $?
+
 eval_ -m "$TMP/missing.model" $DATA 2>"$TMP/err" >/dev/null
 expect_status "missing model" 1 $?
 eval_ $DATA 2>/dev/null
