@@ -34,7 +34,7 @@ ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -fPIC 
 LIB_SRCS := $(addprefix classifier/, error.c buffer.c config.c normalize.c tokenize.c \
               features.c vector.c pipeline.c linereader.c json.c reader.c \
               dataset.c model.c model_io.c calibrate.c decide.c metrics.c train.c score.c \
-              confusables.c perturb.c script.c)
+              confusables.c perturb.c script.c translit.c)
 CLI_SRCS := classifier/cli.c classifier/cli_train.c classifier/strbuf.c classifier/batch.c classifier/handles.c
 PROGRAMS := incite-score incite-train incite-eval
 
@@ -86,7 +86,8 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include \
 	           $(DESTDIR)$(PREFIX)/share/incite
 	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin
-	install -m 644 $(BUILD)/libincite.a include/incite.h $(DESTDIR)$(PREFIX)/lib
+	install -m 644 $(BUILD)/libincite.a $(BUILD)/libincite.so $(DESTDIR)$(PREFIX)/lib
 	install -m 644 include/incite.h $(DESTDIR)$(PREFIX)/include
+	install -m 644 models/default.model models/MODEL_CARD.md $(DESTDIR)$(PREFIX)/share/incite
 
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(BUILD)/classifier/cmd_*.d $(BUILD)/tests/unit/*.d

@@ -159,6 +159,12 @@ typedef struct json_value {
 int json_fields(const char *s, size_t n, int truncated, const char *const *names,
                 size_t nnames, json_value *out, char *buf, const char **why);
 
+/* ---- translit.c: Devanagari/Gurmukhi words romanized ------------------ */
+
+/* Writes the romanized form of s[0..n) (an Indic-only word) to out, which
+ * holds 2 * n + 1 bytes; returns its length, or 0 if s is not Indic-only. */
+size_t translit_indic(const char *s, size_t n, char *out);
+
 /* ---- pipeline.c: what training and scoring read of a featurizer ----- */
 
 /* The last post's features, sorted by key. */
