@@ -34,7 +34,7 @@ ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -fPIC 
 LIB_SRCS := $(addprefix classifier/, error.c buffer.c config.c normalize.c tokenize.c \
               features.c vector.c pipeline.c linereader.c json.c reader.c \
               dataset.c model.c model_io.c calibrate.c decide.c metrics.c train.c score.c \
-              confusables.c perturb.c script.c translit.c)
+              confusables.c perturb.c script.c translit.c fold.c)
 CLI_SRCS := classifier/cli.c classifier/cli_train.c classifier/strbuf.c classifier/batch.c classifier/handles.c
 PROGRAMS := incite-score incite-train incite-eval
 
@@ -42,7 +42,7 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 BINS     := $(PROGRAMS:%=$(BUILD)/bin/%)
 
-UNIT_TESTS := normalize tokenize features vector linereader reader model
+UNIT_TESTS := normalize tokenize fold features vector linereader reader model
 UNIT_BINS  := $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 
 .PHONY: all deps lib test clean install

@@ -21,6 +21,35 @@ static double grid_c[64], grid_g[64];
 static size_t ngrid_c, ngrid_g;
 static int word[2] = {-1, -1}, chr[2] = {-1, -1};
 
+static long fold = -1;
+
+static const char *fold_arg(const char *arg, void *dest)
+{
+    (void)dest;
+    static const struct {
+        const char *name;
+        uint32_t flag;
+    } names[] = {{"homoglyph", INCITE_FOLD_HOMOGLYPH}, {"leet", INCITE_FOLD_LEET},
+                 {"spacing", INCITE_FOLD_SPACING}, {"translit", INCITE_FOLD_TRANSLIT},
+                 {"elongation", INCITE_FOLD_ELONGATION},
+                 {"all", INCITE_FOLD_ALL}, {"none", 0}};
+    uint32_t flags = 0;
+    const char *s = arg;
+    while (*s) {
+        size_t n = strcspn(s, ",");
+        size_t k = 0;
+        for (; k < sizeof names / sizeof names[0]; k++)
+            if (strlen(names[k].name) == n && strncmp(names[k].name, s, n) == 0)
+                break;
+        if (k == sizeof names / sizeof names[0])
+            return "want homoglyph, leet, spacing, elongation, translit, all or none, separated by commas";
+        flags |= names[k].flag;
+        s += n + (s[n] == ',');
+    }
+    fold = flags;
+    return NULL;
+}
+
 static const char *const solvers[] = {"liblinear", "libsvm", NULL};
 static const char *const kernels[] = {"linear", "rbf", "poly", "sigmoid", NULL};
 static const char *const schemes[] = {"ovr", "ovo", "cs", NULL};
@@ -108,6 +137,10 @@ static const cli_option table[] = {
      26, NULL, NULL},
     {"min-df", 0, OPT_LONG, "N", "ignore features in fewer than N training posts (default 2)", &min_df,
      1, 1000000, NULL, NULL},
+    {"fold", 0, OPT_CALL, "KIND,...",
+     "evasion folding: homoglyph, leet, spacing, elongation, translit, all, none (default all)", NULL,
+     0, 0, NULL,
+     fold_arg},
     {"signed-hash", 0, OPT_FLAG, NULL, "give each n-gram a hash sign", &signed_hash, 0, 0, NULL, NULL},
     {"no-target-cross", 0, OPT_FLAG, NULL, "with a target column, do not cross features with it",
      &no_target_cross, 0, 0, NULL, NULL},
@@ -163,5 +196,7 @@ void train_options_finish(incite_train_options *o, int has_target)
     if (min_df >= 0)
         f->min_df = (uint32_t)min_df;
     f->signed_hash = (uint8_t)(signed_hash != 0);
+    if (fold >= 0)
+        f->fold = (uint32_t)fold;
     f->target_cross = (uint8_t)(has_target && !no_target_cross);
 }

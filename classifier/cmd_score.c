@@ -260,10 +260,13 @@ static void dump_post(incite_featurizer *f, strbuf *o, const batch *b, const pos
         sb_field(o, s, n);
         sb_putc(o, '\n');
     } else if (dump == DUMP_TOKENS) {
+        /* the word sequence; folded variants show in --dump features */
         size_t n;
         const incite_token *t = incite_featurizer_tokens(f, &n);
-        for (size_t i = 0; i < n; i++) {
-            if (i)
+        for (size_t i = 0, shown = 0; i < n; i++) {
+            if (t[i].flags & INCITE_TOKEN_VARIANT)
+                continue;
+            if (shown++)
                 sb_putc(o, ' ');
             sb_field(o, t[i].text, t[i].len);
         }

@@ -13,7 +13,7 @@ void incite_config_default(incite_config *c)
         .format = INCITE_FEATURE_FORMAT,
         .normalize = INCITE_NORM_DEFAULT,
         .tokenize = INCITE_TOK_DEFAULT,
-        .fold = 0,
+        .fold = INCITE_FOLD_ALL,
         .word_min = 1, .word_max = 2,
         .char_min = 2, .char_max = 5,
         .hash_bits = 20,
@@ -34,7 +34,7 @@ int incite_config_check(const incite_config *c)
         return set_error(INCITE_EINVAL, "unknown normalization flags 0x%x", c->normalize);
     if (c->tokenize & ~(uint32_t)INCITE_TOK_DEFAULT)
         return set_error(INCITE_EINVAL, "unknown tokenization flags 0x%x", c->tokenize);
-    if (c->fold != 0)
+    if (c->fold & ~(uint32_t)INCITE_FOLD_ALL)
         return set_error(INCITE_EINVAL, "unknown folding flags 0x%x", c->fold);
     if (c->word_max > 4 || (c->word_max && (c->word_min < 1 || c->word_min > c->word_max)))
         return set_error(INCITE_EINVAL, "word n-gram range %u-%u: want 1 <= min <= max <= 4, or max 0 for none",

@@ -71,14 +71,16 @@ static uint64_t target_hash(uint32_t seed, const char *t)
     return h ? h : 1;
 }
 
-static void word_ngrams(emitter *em, const incite_config *c, const uint64_t *th, size_t ntok)
+/* Word n-grams of orders word_min..nmax over tokens [from, ntok). */
+static void word_ngrams(emitter *em, const incite_config *c, const uint64_t *th, size_t from,
+                        size_t ntok, size_t nmax)
 {
     const uint64_t seed = hash_seed(c->hash_seed, 1);
-    const size_t nmin = c->word_min, nmax = c->word_max;
+    const size_t nmin = c->word_min;
     if (!em->origin && !em->target) {
         uint64_t *restrict out = em->out;
         size_t n = em->n;
-        for (size_t i = 0; i < ntok; i++) {
+        for (size_t i = from; i < ntok; i++) {
             uint64_t g = seed;
             for (size_t k = 1; k <= nmax && i + k <= ntok; k++) {
                 g = hash_step(g, th[i + k - 1]);
@@ -91,7 +93,7 @@ static void word_ngrams(emitter *em, const incite_config *c, const uint64_t *th,
         em->n = n;
         return;
     }
-    for (size_t i = 0; i < ntok; i++) {
+    for (size_t i = from; i < ntok; i++) {
         uint64_t g = seed;
         for (size_t n = 1; n <= nmax && i + n <= ntok; n++) {
             g = hash_step(g, th[i + n - 1]);
@@ -265,15 +267,18 @@ static void count_runs(feature_table *ft)
 }
 
 int features_extract(feature_table *ft, const incite_config *c, const incite_token *tok,
-                     size_t ntok, const char *target)
+                     size_t ntok, size_t nmain, const char *target)
 {
     ft->n = ft->n_emit = 0;
     const int crossed = c->target_cross && target && *target;
     /* Exactly how many emissions this post makes, so that the loops below
-     * never check for room. */
+     * never check for room.  Folded variants (tokens from nmain on) give
+     * unigrams, never longer word n-grams. */
     size_t emissions = 0, longest = 0;
     for (size_t n = c->word_min; c->word_max && n <= c->word_max; n++)
-        emissions += ntok >= n ? ntok - n + 1 : 0;
+        emissions += nmain >= n ? nmain - n + 1 : 0;
+    if (c->word_min == 1 && c->word_max)
+        emissions += ntok - nmain;
     for (size_t i = 0; c->char_max && i < ntok; i++)
         if (tok[i].kind == INCITE_TOKEN_WORD) {
             size_t L = (size_t)tok[i].len + 2;  /* bytes bound code points */
@@ -303,7 +308,9 @@ int features_extract(feature_table *ft, const incite_config *c, const incite_tok
         const uint64_t seed = hash_seed(c->hash_seed, 0);
         for (size_t i = 0; i < ntok; i++)
             ft->tok_hash[i] = hash_bytes(seed, tok[i].text, tok[i].len);
-        word_ngrams(&em, c, ft->tok_hash, ntok);
+        word_ngrams(&em, c, ft->tok_hash, 0, nmain, c->word_max);
+        if (c->word_min == 1)
+            word_ngrams(&em, c, ft->tok_hash, nmain, ntok, 1);
     }
     if (c->char_max) {
         uint32_t *cp = ft->scratch, *off = ft->scratch + longest + 3;

@@ -42,12 +42,19 @@ void normalizer_release(normalizer *nz);
 typedef struct tokenizer {
     incite_token *tok;
     size_t n, cap;
+    size_t nmain;        /* tok[0..nmain): the post's own; the rest: folded variants */
     char *text;          /* every token's bytes, back to back */
     size_t text_cap;
+    char *fold;          /* folded texts (fold.c) */
+    size_t fold_cap;
 } tokenizer;
 
 int tokenize(tokenizer *tz, uint32_t flags, const char *text, size_t len);
 void tokenizer_release(tokenizer *tz);
+
+/* ---- fold.c: evasions undone, after tokenize ------------------------- */
+
+int fold_tokens(tokenizer *tz, uint32_t fold_flags, const char *text, size_t len);
 
 /* ---- features.c: tokens -> hashed feature counts -------------------- */
 
@@ -100,8 +107,10 @@ typedef struct feature_table {
     size_t tok_hash_cap;
 } feature_table;
 
+/* tok[0..nmain) is the post's word sequence; tok[nmain..ntok) are folded
+ * variants (unigrams and char n-grams only). */
 int features_extract(feature_table *ft, const incite_config *c,
-                     const incite_token *tok, size_t ntok, const char *target);
+                     const incite_token *tok, size_t ntok, size_t nmain, const char *target);
 void feature_table_release(feature_table *ft);
 
 /* ---- vector.c: hashed counts -> tf-idf, L2-normalized, sorted ------ */

@@ -72,7 +72,9 @@ int incite_featurize(incite_featurizer *f, const char *text, size_t len, const c
     if (!rc)
         rc = tokenize(&f->tz, f->cfg.tokenize, f->nz.out, f->nz.len);
     if (!rc)
-        rc = features_extract(&f->ft, &f->cfg, f->tz.tok, f->tz.n, target);
+        rc = fold_tokens(&f->tz, f->cfg.fold, f->nz.out, f->nz.len);
+    if (!rc)
+        rc = features_extract(&f->ft, &f->cfg, f->tz.tok, f->tz.n, f->tz.nmain, target);
     if (!rc && f->ft.want_origin) {
         size_t tl = target ? strlen(target) : 0;
         if (grow_array(&f->target, &f->target_cap, tl + 1, 1))

@@ -412,5 +412,6 @@ void tokenizer_release(tokenizer *tz)
 {
     free(tz->tok);
     free(tz->text);
+    free(tz->fold);
     *tz = (tokenizer){0};
 }

@@ -76,11 +76,22 @@ enum {
     INCITE_TOK_DEFAULT = INCITE_TOK_PLACEHOLDERS | INCITE_TOK_ELONGATION
 };
 
+/* Evasion folding (incite_config.fold), fold.c. */
+enum {
+    INCITE_FOLD_HOMOGLYPH = 1u << 0, /* look-alike letters in Latin words -> Latin */
+    INCITE_FOLD_LEET = 1u << 1,      /* "k1ll", "b!tch" also give kill, bitch */
+    INCITE_FOLD_SPACING = 1u << 2,   /* "k i l l", "k.i.l.l" also give kill */
+    INCITE_FOLD_TRANSLIT = 1u << 3,  /* Devanagari/Gurmukhi words also give a romanization */
+    INCITE_FOLD_ELONGATION = 1u << 4, /* "kiiiill" also gives kill */
+    INCITE_FOLD_ALL = INCITE_FOLD_HOMOGLYPH | INCITE_FOLD_LEET | INCITE_FOLD_SPACING |
+                      INCITE_FOLD_TRANSLIT | INCITE_FOLD_ELONGATION
+};
+
 typedef struct incite_config {
     uint32_t format;     /* INCITE_FEATURE_FORMAT the model was built with */
     uint32_t normalize;  /* INCITE_NORM_* */
     uint32_t tokenize;   /* INCITE_TOK_* */
-    uint32_t fold;       /* reserved for evasion folding; 0 = none */
+    uint32_t fold;       /* INCITE_FOLD_* */
     uint8_t word_min, word_max; /* word n-gram orders; word_max 0 = none */
     uint8_t char_min, char_max; /* char n-gram orders inside word tokens */
     uint8_t hash_bits;   /* each feature group has 2^hash_bits buckets */
@@ -123,7 +134,11 @@ typedef struct incite_token {
     const char *text;  /* UTF-8, not NUL-terminated */
     uint32_t len;      /* bytes */
     uint8_t kind;      /* incite_token_kind */
+    uint8_t flags;     /* INCITE_TOKEN_VARIANT: a folded second view of some
+                          word ("k1ll" -> kill), after the post's own tokens */
 } incite_token;
+
+enum { INCITE_TOKEN_VARIANT = 1 };
 
 /* What normalization saw in one post. */
 typedef struct incite_text_stats {

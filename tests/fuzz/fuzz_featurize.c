@@ -4,9 +4,10 @@
  * of configuration, with and without a stance target and readable names.
  *
  * Input: byte 0 picks the configuration (bits 0-1 n-gram ranges and hash
- * bits, 2 target crossing, 3 signed hashing, 4 raw tf, 5-6 normalization
- * flags, 7 no tokenizer options); the rest is the post.  With target
- * crossing, the bytes before the first TAB are the target.
+ * bits, 2 target crossing, 3 every evasion folding, 4 signed hashing and
+ * raw tf, 5-6 normalization flags, 7 no tokenizer options); the rest is
+ * the post.  With target crossing, the bytes before the first TAB are the
+ * target.
  *
  * Besides not crashing, the core must keep what incite.h and README.md
  * promise: normalized text is valid UTF-8 with single inner spaces and no
@@ -14,7 +15,9 @@
  * 1-based, strictly increasing, inside the dimension, finite, each group
  * of unit length; the names path (keep_names) gives the very same vector
  * as the fast path; a featurizer that saw another post in between gives
- * the same vector again; the stats count NUL bytes and invalid UTF-8.
+ * the same vector again; normalizing normalized text changes nothing; the
+ * stats count NUL bytes and invalid UTF-8.  The post also goes through
+ * incite_script_of() and incite_perturb(), as incite-eval puts it.
  */
 #include <math.h>
 #include <stdint.h>
@@ -49,7 +52,10 @@ static void config_of(uint8_t sel, incite_config *c)
         break;
     }
     c->target_cross = (sel >> 2) & 1;
-    c->signed_hash = (sel >> 3) & 1;
+    /* the four folding flags (INCITE_FOLD_*), by value: a build without
+     * folding refuses them, and then the post is featurized without */
+    c->fold = (sel >> 3) & 1 ? 0xfu : 0;
+    c->signed_hash = (sel >> 4) & 1;
     c->sublinear_tf = !((sel >> 4) & 1);
     static const uint32_t norm[4] = {
         INCITE_NORM_DEFAULT, 0, INCITE_NORM_NFKC,
@@ -159,6 +165,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     incite_config c;
     config_of(data[0], &c);
+    if (c.fold && incite_config_check(&c) != INCITE_OK)
+        c.fold = 0;
     FUZZ_CHECK(incite_config_check(&c) == INCITE_OK, "the harness's configurations are valid");
     const char *text = (const char *)data + 1;
     size_t len = size - 1;
@@ -216,6 +224,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                    "an n-gram name is valid UTF-8");
     }
 
+    /* normalized text is a fixed point: normalizing it again changes
+     * nothing (without HTML decoding, which "&amp;lt;" rightly defeats) */
+    if (!(c.normalize & INCITE_NORM_HTML)) {
+        size_t nl;
+        const char *norm = incite_featurizer_normalized(fast, &nl);
+        char *copy = malloc(nl + 1);
+        FUZZ_CHECK(copy != NULL, "memory");
+        memcpy(copy, norm, nl + 1);
+        FUZZ_CHECK(incite_featurize(named, copy, nl, NULL, NULL) == INCITE_OK, "featurize normalized");
+        size_t nl2;
+        const char *norm2 = incite_featurizer_normalized(named, &nl2);
+        FUZZ_CHECK(nl2 == nl && memcmp(norm2, copy, nl) == 0, "normalization is idempotent");
+        free(copy);
+    }
+
     /* buffers reused after a different post give the same result */
     FUZZ_CHECK(incite_featurize(fast, text, len / 2, NULL, NULL) == INCITE_OK, "featurize half");
     free(v2);
@@ -224,6 +247,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     free(v2);
     n2 = vector_of(fast, &c, idf, bias, &v2);
     FUZZ_CHECK(same_vector(v1, n1, v2, n2), "the same post gives the same vector");
+
+    /* what incite-eval --by-script and --perturb do to a post: any bytes
+     * rewrite, the same way twice, into something that featurizes */
+    FUZZ_CHECK(incite_script_name(incite_script_of(text, len)) != NULL, "a script name");
+    incite_perturb_kind kind = (incite_perturb_kind)(data[0] % INCITE_PERTURB_COUNT);
+    char *p1, *p2;
+    size_t l1, l2;
+    FUZZ_CHECK(incite_perturb(text, len, kind, 0.7, size, &p1, &l1) == INCITE_OK, "perturb");
+    FUZZ_CHECK(incite_perturb(text, len, kind, 0.7, size, &p2, &l2) == INCITE_OK, "perturb again");
+    FUZZ_CHECK(p1 && p2 && l1 == l2 && memcmp(p1, p2, l1) == 0 && p1[l1] == '\0',
+               "perturbation is deterministic and terminated");
+    FUZZ_CHECK(incite_featurize(named, p1, l1, tgt, NULL) == INCITE_OK, "a perturbed post featurizes");
+    free(p1);
+    free(p2);
 
     free(v1);
     free(v2);

@@ -35,7 +35,7 @@ static const char *const posts[] = {
 
 static int memfd = -1;
 static char memfd_path[64];
-static char save_dir[] = "/tmp/incite-fuzz-model.XXXXXX";
+static char save_dir[64];
 static char save_path[sizeof save_dir + 16];
 static int have_dir;
 
@@ -54,6 +54,9 @@ static void setup(void)
     memfd = memfd_create("incite-fuzz-model", MFD_CLOEXEC);
     FUZZ_CHECK(memfd >= 0, "memfd_create");
     snprintf(memfd_path, sizeof memfd_path, "/proc/self/fd/%d", memfd);
+    /* tmpfs when there is one: the writer's fsync() is then free */
+    snprintf(save_dir, sizeof save_dir, "%s/incite-fuzz-model.XXXXXX",
+             access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
     if (mkdtemp(save_dir)) {
         have_dir = 1;
         snprintf(save_path, sizeof save_path, "%s/m.model", save_dir);

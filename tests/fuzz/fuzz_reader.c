@@ -14,9 +14,10 @@
  * strictly increasing line order, an error row has a reason and no text,
  * a text is NUL-terminated, NUL-free, no longer than max_bytes and marked
  * truncated only under a limit, valid UTF-8 under strict_utf8.  For plain
- * text without a limit it also checks every record against the lines cut
- * out independently: LF ends a line, a CR before it is dropped, a last line
- * without LF counts, a BOM before the first line is ignored.
+ * text it also checks every record against the lines cut out independently:
+ * LF ends a line, a CR before it is dropped, a last line without LF counts,
+ * a BOM before the first line is ignored, a line longer than max_bytes
+ * keeps its start, cut back to a character boundary, and is marked.
  */
 #define _GNU_SOURCE
 #include <math.h>
@@ -48,18 +49,30 @@ static FILE *open_bytes(const uint8_t *data, size_t size, int use_fd)
         FUZZ_CHECK(fp != NULL, "fdopen");
         return fp;
     }
-    /* fmemopen wants a buffer of at least one byte */
+    /* fmemopen wants a buffer of at least one byte: an empty input is one
+     * byte, read off before the reader starts */
     static const char empty[1];
     FILE *fp = fmemopen(size ? (void *)data : (void *)empty, size ? size : 1, "rb");
     FUZZ_CHECK(fp != NULL, "fmemopen");
     if (!size)
-        (void)fgetc(fp);   /* ...which is then read */
+        (void)fgetc(fp);
     return fp;
 }
 
-/* The next line of plain text at in[*pos], as the README defines lines. */
+/* A known bug this harness looks past when named in $FUZZ_KNOWN (set by
+ * mk/fuzz.mk for long runs; its reproducer is in tests/fuzz/crashes/). */
+static int known_bug(const char *name)
+{
+    const char *k = getenv("FUZZ_KNOWN");
+    return k && strstr(k, name) != NULL;
+}
+
+/* The next line of plain text at in[*pos], as the README defines lines;
+ * *dropped counts the CR dropped before its LF (or the end of the input:
+ * the line reader drops that one too, harmlessly - it would become a
+ * trailing space, which normalization removes). */
 static int next_line(const uint8_t *in, size_t n, size_t *pos, const uint8_t **line,
-                     size_t *len)
+                     size_t *len, size_t *dropped)
 {
     if (*pos >= n)
         return 0;
@@ -67,11 +80,52 @@ static int next_line(const uint8_t *in, size_t n, size_t *pos, const uint8_t **l
     const uint8_t *nl = memchr(s, '\n', n - *pos);
     size_t l = nl ? (size_t)(nl - s) : n - *pos;
     *pos += l + (nl ? 1 : 0);
-    if (l && s[l - 1] == '\r')
-        l--;
+    *dropped = l && s[l - 1] == '\r';
+    l -= *dropped;
     *line = s;
     *len = l;
     return 1;
+}
+
+/* Whether cutting s[0..n) at k splits a valid multi-byte character. */
+static int splits_character(const char *s, size_t n, size_t k)
+{
+    for (size_t i = 0; i < n && i < k;) {
+        int32_t cp;
+        int bad;
+        size_t w = utf8_decode((const unsigned char *)s + i, n - i, &cp, &bad);
+        if (!bad && i < k && k < i + w)
+            return 1;
+        i += w;
+    }
+    return 0;
+}
+
+/* A plain-text record against its line as cut out independently: the
+ * whole line if it fits max_bytes, else (truncated) its start, cut back by
+ * at most three bytes and never inside a character; an error row exactly
+ * when that text holds a NUL or, under strict_utf8, invalid UTF-8. */
+static void check_plain(const incite_reader_options *o, const incite_record *rec,
+                        const char *line, size_t len)
+{
+    const incite_field_value *t = &rec->field[INCITE_FIELD_TEXT];
+    size_t max = o->max_bytes;
+    int cut = max && len > max;
+    size_t lo = cut ? (max > 3 ? max - 3 : 0) : len, hi = cut ? max : len;
+    if (rec->error) {
+        /* the kept text is not returned: it is within the first hi bytes */
+        int nul = memchr(line, '\0', hi) != NULL;
+        int bad = o->strict_utf8 && !fuzz_valid_utf8(line, hi, cut);
+        FUZZ_CHECK(nul || bad, "plain text: an error row only for a NUL or (strict) bad UTF-8");
+        return;
+    }
+    FUZZ_CHECK(rec->truncated == cut, "plain text: truncated exactly when the line exceeds max_bytes");
+    FUZZ_CHECK(t->len >= lo && t->len <= hi && memcmp(t->s, line, t->len) == 0,
+               "plain text: the record is the line, or its start");
+    FUZZ_CHECK(!cut || !splits_character(line, len, t->len), "plain text: no character split");
+    FUZZ_CHECK(memchr(line, '\0', lo) == NULL, "plain text: a NUL makes an error row");
+    FUZZ_CHECK(!o->strict_utf8 || fuzz_valid_utf8(line, lo, cut),
+               "plain text: (strict) bad UTF-8 makes an error row");
 }
 
 static void read_records(const uint8_t *data, size_t size, const incite_reader_options *o,
@@ -80,7 +134,7 @@ static void read_records(const uint8_t *data, size_t size, const incite_reader_o
     FILE *fp = open_bytes(data, size, use_fd);
     incite_reader *r = incite_reader_new(fp, "fuzz", o);
     FUZZ_CHECK(r != NULL, "a reader");
-    int oracle = o->format == INCITE_INPUT_PLAIN && o->max_bytes == 0;
+    int oracle = o->format == INCITE_INPUT_PLAIN;
     size_t pos = 0;
     uint64_t last = 0, records = 0;
     incite_record rec;
@@ -107,26 +161,22 @@ static void read_records(const uint8_t *data, size_t size, const incite_reader_o
         (void)incite_reader_buffered(r);
         if (oracle) {
             const uint8_t *line;
-            size_t len;
-            FUZZ_CHECK(next_line(data, size, &pos, &line, &len), "no more records than lines");
+            size_t len, dropped;
+            FUZZ_CHECK(next_line(data, size, &pos, &line, &len, &dropped), "no more records than lines");
             if (records == 1 && len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0)
-                line += 3, len -= 3;
+                line += 3, len -= 3, dropped += 3;
             FUZZ_CHECK(rec.line == records, "plain text: the line number counts every line");
-            if (memchr(line, '\0', len) || (o->strict_utf8 && !fuzz_valid_utf8((const char *)line, len, 0)))
-                FUZZ_CHECK(rec.error != NULL, "plain text: a NUL or (strict) bad UTF-8 is an error row");
-            else {
-                FUZZ_CHECK(rec.error == NULL, "plain text: any other line is a record");
-                FUZZ_CHECK(t->len == len && memcmp(t->s, line, len) == 0,
-                           "plain text: the record is the line");
-            }
+            /* known bug "plain-limit": the limit counts a dropped CR and BOM */
+            if (!(o->max_bytes && dropped && len + dropped > o->max_bytes && known_bug("plain-limit")))
+                check_plain(o, &rec, (const char *)line, len);
         }
     }
     FUZZ_CHECK(rc <= 0, "incite_reader_next returns 1, 0 or an error");
     FUZZ_CHECK(rc == 0 || *incite_last_error(), "a read error says why");
     if (oracle && rc == 0) {
         const uint8_t *line;
-        size_t len;
-        FUZZ_CHECK(!next_line(data, size, &pos, &line, &len), "one record per line");
+        size_t len, dropped;
+        FUZZ_CHECK(!next_line(data, size, &pos, &line, &len, &dropped), "one record per line");
     }
     incite_input_format f = incite_reader_format(r);
     FUZZ_CHECK(records == 0 || f != INCITE_INPUT_AUTO, "a format was decided");

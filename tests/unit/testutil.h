@@ -16,8 +16,8 @@
 #include "incite.h"
 #include "internal.h"
 
-/* Tokens of text (through the default featurizer), joined by spaces,
- * into buf. */
+/* The word sequence of text (through the featurizer: folded variants
+ * left out), joined by spaces, into buf. */
 static inline const char *tokens_of(incite_featurizer *f, const char *text, size_t len,
                                     char *buf, size_t cap)
 {
@@ -26,8 +26,10 @@ static inline const char *tokens_of(incite_featurizer *f, const char *text, size
     const incite_token *t = incite_featurizer_tokens(f, &n);
     buf[0] = '\0';
     for (size_t i = 0; i < n; i++) {
+        if (t[i].flags & INCITE_TOKEN_VARIANT)
+            continue;
         assert_true(k + t[i].len + 2 < cap);
-        if (i)
+        if (k)
             buf[k++] = ' ';
         memcpy(buf + k, t[i].text, t[i].len);
         k += t[i].len;

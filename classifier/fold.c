@@ -1,0 +1,363 @@
+/*
+ * fold.c - what evaders do, undone: the step between tokenize and
+ * features, each part a named option of the configuration (so a model
+ * keeps the behaviour it was trained with).
+ *
+ *  homoglyph  Cyrillic, Greek and other letters that imitate Latin ones
+ *             become the Latin letter, in a word that has Latin letters
+ *             or, in a mostly Latin post, in a word made only of such
+ *             look-alikes ("кіll" -> "kill").  A genuine Cyrillic, Greek,
+ *             Devanagari or Gurmukhi word has letters that imitate
+ *             nothing, and is left alone.  The token itself changes: the
+ *             rewrite is exact.
+ *  leet       digits and symbols inside otherwise-alphabetic words also
+ *             yield the word they spell ("k1ll" -> kill, "h8" -> hate,
+ *             "b!tch", "$lut"); numbers stay numbers.
+ *  spacing    three or more single letters in a row ("k i l l",
+ *             "k.i.l.l", "k-i-l-l") become the word they spell.
+ *  elongation a word stretched past the tokenizer's two repeats also
+ *             yields it with the stretched runs at one ("kiiiill" -> kill).
+ *  translit   a Devanagari or Gurmukhi word also yields its romanized
+ *             spelling (translit.c), which Hinglish posts share.
+ *
+ * "Also yield": the extra word is a variant token after the post's own
+ * tokens; it adds its unigram and character n-grams, never word n-grams,
+ * so the word sequence stays the post's.
+ */
+#include <string.h>
+#include <utf8proc.h>
+
+#include "confusables.h"
+#include "internal.h"
+#include "utf8.h"
+
+/* Where folded texts go: a buffer sized before any is written, so the
+ * spans handed out never move. */
+typedef struct writer {
+    char *p;
+    size_t n, cap;
+} writer;
+
+static char *reserve(writer *w, size_t n)
+{
+    return w->n + n <= w->cap ? w->p + w->n : NULL;
+}
+
+static int push_variant(tokenizer *tz, writer *w, size_t len)
+{
+    if (grow_array(&tz->tok, &tz->cap, tz->n + 1, sizeof *tz->tok))
+        return INCITE_ENOMEM;
+    tz->tok[tz->n++] = (incite_token){.text = w->p + w->n, .len = (uint32_t)len,
+                                      .kind = INCITE_TOKEN_WORD, .flags = INCITE_TOKEN_VARIANT};
+    w->n += len;
+    return INCITE_OK;
+}
+
+static int ascii_letter(unsigned char c)
+{
+    return c >= 'a' && c <= 'z';
+}
+
+/* ---- homoglyphs ------------------------------------------------------ */
+
+enum { ONLY_ASCII, FOLDABLE, FOREIGN };
+
+/* Whether a word has only ASCII letters, ASCII and look-alikes (or only
+ * look-alikes), or some letter that imitates nothing. */
+static int homoglyph_class(const incite_token *t, int *has_ascii)
+{
+    int kind = ONLY_ASCII;
+    *has_ascii = 0;
+    const unsigned char *s = (const unsigned char *)t->text;
+    for (uint32_t i = 0; i < t->len;) {
+        if (s[i] < 0x80) {
+            *has_ascii |= ascii_letter(s[i]);
+            i++;
+            continue;
+        }
+        int32_t cp;
+        i += (uint32_t)utf8_next(s + i, &cp);
+        if (!confusable_ascii((uint32_t)cp))
+            return FOREIGN;
+        kind = FOLDABLE;
+    }
+    return kind;
+}
+
+static int fold_homoglyphs(tokenizer *tz, writer *w, size_t nmain)
+{
+    /* Context: is the post mostly Latin?  Count words with ASCII letters
+     * against words with letters that imitate nothing. */
+    size_t latin = 0, foreign = 0;
+    int any = 0;
+    for (size_t i = 0; i < nmain; i++) {
+        if (tz->tok[i].kind != INCITE_TOKEN_WORD)
+            continue;
+        int has_ascii, c = homoglyph_class(&tz->tok[i], &has_ascii);
+        latin += has_ascii != 0;
+        foreign += c == FOREIGN;
+        any |= c == FOLDABLE;
+    }
+    if (!any)
+        return INCITE_OK;
+    int latin_post = latin > foreign;
+    for (size_t i = 0; i < nmain; i++) {
+        incite_token *t = &tz->tok[i];
+        int has_ascii;
+        if (t->kind != INCITE_TOKEN_WORD || homoglyph_class(t, &has_ascii) != FOLDABLE ||
+            !(has_ascii || latin_post))
+            continue;
+        char *dst = reserve(w, t->len);
+        if (!dst)
+            return set_error(INCITE_ELIMIT, "fold buffer too small");
+        size_t k = 0;
+        const unsigned char *s = (const unsigned char *)t->text;
+        for (uint32_t j = 0; j < t->len;) {
+            if (s[j] < 0x80) {
+                dst[k++] = (char)s[j++];
+                continue;
+            }
+            int32_t cp;
+            j += (uint32_t)utf8_next(s + j, &cp);
+            dst[k++] = confusable_ascii((uint32_t)cp);
+        }
+        t->text = dst;
+        t->len = (uint32_t)k;
+        w->n += k;
+    }
+    return INCITE_OK;
+}
+
+/* ---- leetspeak ------------------------------------------------------- */
+
+static const char *leet_letters(unsigned char c)
+{
+    switch (c) {
+    case '0': return "o";
+    case '1': return "i";
+    case '3': return "e";
+    case '4': return "a";
+    case '5': return "s";
+    case '7': return "t";
+    case '8': return "ate";
+    case '@': return "a";
+    case '$': return "s";
+    case '!': return "i";
+    case '|': return "l";
+    case '+': return "t";
+    default: return NULL;
+    }
+}
+
+/* The word s[0..n) spells with its leet characters read as letters, if it
+ * is letters and leet characters with at least two letters and one leet
+ * character, ASCII only.  Returns the length written to dst, or 0. */
+static size_t unleet(const char *s, size_t n, char *dst)
+{
+    size_t letters = 0, leet = 0, k = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (ascii_letter(c)) {
+            letters++;
+            dst[k++] = (char)c;
+            continue;
+        }
+        const char *l = leet_letters(c);
+        if (!l)
+            return 0;
+        leet++;
+        size_t ll = strlen(l);
+        memcpy(dst + k, l, ll);
+        k += ll;
+    }
+    return letters >= 1 && leet >= 1 && letters + leet >= 2 ? k : 0;
+}
+
+static int fold_leet(tokenizer *tz, writer *w, size_t nmain, const char *text, size_t len)
+{
+    /* words the tokenizer kept whole: letters with digits ("k1ll", "h8") */
+    for (size_t i = 0; i < nmain; i++) {
+        const incite_token *t = &tz->tok[i];
+        if (t->kind != INCITE_TOKEN_WORD)
+            continue;
+        char *dst = reserve(w, 3 * (size_t)t->len);
+        if (!dst)
+            return set_error(INCITE_ELIMIT, "fold buffer too small");
+        size_t k = unleet(t->text, t->len, dst);
+        if (k && memcmp(dst, t->text, k) != 0) {
+            int rc = push_variant(tz, w, k);
+            if (rc)
+                return rc;
+        }
+    }
+    /* words the tokenizer split at a symbol ("b!tch", "$lut", "a$$"):
+     * whole chunks of the text, minus the punctuation around them */
+    for (size_t i = 0; i < len;) {
+        while (i < len && text[i] == ' ')
+            i++;
+        size_t j = i;
+        int symbol = 0;
+        while (j < len && text[j] != ' ') {
+            symbol |= text[j] == '$' || text[j] == '!' || text[j] == '|' || text[j] == '+' ||
+                      (text[j] == '@' && j > i);
+            j++;
+        }
+        size_t a = i, b = j;
+        i = j;
+        if (!symbol)
+            continue;
+        while (a < b && strchr("\"'(*", text[a]))
+            a++;
+        while (b > a && strchr("\"').,;:?*!", text[b - 1]))
+            b--;
+        if (b - a < 3 || text[a] == '@')
+            continue;   /* a mention is not a word */
+        char *dst = reserve(w, 3 * (b - a));
+        if (!dst)
+            return set_error(INCITE_ELIMIT, "fold buffer too small");
+        size_t k = unleet(text + a, b - a, dst);
+        int has_symbol = 0;
+        for (size_t c = a; c < b; c++)
+            has_symbol |= strchr("$!|+@", text[c]) != NULL;
+        if (k && has_symbol) {
+            int rc = push_variant(tz, w, k);
+            if (rc)
+                return rc;
+        }
+    }
+    return INCITE_OK;
+}
+
+/* ---- spaced letters ------------------------------------------------ */
+
+static int single_letter(const incite_token *t)
+{
+    if (t->kind != INCITE_TOKEN_WORD)
+        return 0;
+    int32_t cp;
+    return t->len > 0 && utf8_next((const unsigned char *)t->text, &cp) == t->len;
+}
+
+/* Replaces each run of 3+ single letters in the word sequence by the
+ * word they spell, so its neighbours' word n-grams see it too. */
+static int fold_spacing(tokenizer *tz, writer *w)
+{
+    size_t out = 0;
+    for (size_t i = 0; i < tz->n;) {
+        size_t j = i, bytes = 0;
+        while (j < tz->n && single_letter(&tz->tok[j]))
+            bytes += tz->tok[j++].len;
+        if (j - i < 3) {
+            tz->tok[out++] = tz->tok[i++];
+            continue;
+        }
+        char *dst = reserve(w, bytes);
+        if (!dst)
+            return set_error(INCITE_ELIMIT, "fold buffer too small");
+        size_t k = 0;
+        for (size_t t = i; t < j; t++) {
+            memcpy(dst + k, tz->tok[t].text, tz->tok[t].len);
+            k += tz->tok[t].len;
+        }
+        w->n += k;
+        tz->tok[out++] = (incite_token){.text = dst, .len = (uint32_t)k, .kind = INCITE_TOKEN_WORD};
+        i = j;
+    }
+    tz->n = out;
+    return INCITE_OK;
+}
+
+/* ---- elongation ---------------------------------------------------- */
+
+/* The tokenizer keeps two of 3+ repeats ("kiiiill" -> kiill); a word
+ * that had such a run also yields it with each such run down to one
+ * letter ("kill"), the spelling the evader stretched.  Found in the
+ * normalized text, where the runs are still whole; ASCII letters. */
+static int fold_elongation(tokenizer *tz, writer *w, const char *text, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        if (!ascii_letter((unsigned char)text[i])) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        int stretched = 0;
+        while (j < len && ascii_letter((unsigned char)text[j])) {
+            size_t r = j;
+            while (r < len && text[r] == text[j])
+                r++;
+            stretched |= r - j >= 3;
+            j = r;
+        }
+        if (stretched) {
+            char *dst = reserve(w, j - i);
+            if (!dst)
+                return set_error(INCITE_ELIMIT, "fold buffer too small");
+            size_t k = 0;
+            for (size_t a = i; a < j;) {
+                size_t r = a;
+                while (r < j && text[r] == text[a])
+                    r++;
+                size_t keep = r - a >= 3 ? 1 : r - a;
+                memset(dst + k, text[a], keep);
+                k += keep;
+                a = r;
+            }
+            int rc = push_variant(tz, w, k);
+            if (rc)
+                return rc;
+        }
+        i = j;
+    }
+    return INCITE_OK;
+}
+
+/* ---- romanized Indic words -------------------------------------------- */
+
+static int fold_translit(tokenizer *tz, writer *w, size_t nmain)
+{
+    for (size_t i = 0; i < nmain; i++) {
+        const incite_token *t = &tz->tok[i];
+        if (t->kind != INCITE_TOKEN_WORD || (unsigned char)t->text[0] < 0xE0)
+            continue;   /* Devanagari and Gurmukhi are 3-byte UTF-8 */
+        char *dst = reserve(w, 2 * (size_t)t->len + 1);
+        if (!dst)
+            return set_error(INCITE_ELIMIT, "fold buffer too small");
+        size_t k = translit_indic(t->text, t->len, dst);
+        if (k) {
+            int rc = push_variant(tz, w, k);
+            if (rc)
+                return rc;
+        }
+    }
+    return INCITE_OK;
+}
+
+int fold_tokens(tokenizer *tz, uint32_t flags, const char *text, size_t len)
+{
+    tz->nmain = tz->n;
+    if (!flags)
+        return INCITE_OK;
+    /* room: homoglyphs rewrite a word no longer, a joined run is its
+     * letters, leet reads a word and a chunk up to 3 times longer, an
+     * unstretched word is shorter, a romanization up to 2 times longer:
+     * 13 times the post bounds all of it */
+    size_t need = 13 * len + 64;
+    if (grow_array(&tz->fold, &tz->fold_cap, need, 1))
+        return INCITE_ENOMEM;
+    writer w = {.p = tz->fold, .cap = tz->fold_cap};
+    int rc = INCITE_OK;
+    /* the rewrites of the word sequence first, then the variants after it */
+    if (flags & INCITE_FOLD_HOMOGLYPH)
+        rc = fold_homoglyphs(tz, &w, tz->n);
+    if (!rc && (flags & INCITE_FOLD_SPACING))
+        rc = fold_spacing(tz, &w);
+    tz->nmain = tz->n;
+    if (!rc && (flags & INCITE_FOLD_LEET))
+        rc = fold_leet(tz, &w, tz->nmain, text, len);
+    if (!rc && (flags & INCITE_FOLD_ELONGATION))
+        rc = fold_elongation(tz, &w, text, len);
+    if (!rc && (flags & INCITE_FOLD_TRANSLIT))
+        rc = fold_translit(tz, &w, tz->nmain);
+    return rc;
+}

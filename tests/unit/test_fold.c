@@ -1,0 +1,144 @@
+/*
+ * test_fold.c - evasions undone (fold.c): look-alike letters, leetspeak,
+ * spaced and stretched letters, romanized Indic words - and genuine
+ * Cyrillic, Greek, Devanagari and Gurmukhi left alone.
+ */
+#include <stdlib.h>
+
+#include "testutil.h"
+
+/* Word sequence, then " |" and the variants, of one post. */
+static const char *folded(incite_featurizer *f, const char *text, char *buf, size_t cap)
+{
+    assert_int_equal(incite_featurize(f, text, strlen(text), NULL, NULL), INCITE_OK);
+    size_t n, k = 0;
+    const incite_token *t = incite_featurizer_tokens(f, &n);
+    int bar = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        assert_true(k + t[i].len + 4 < cap);
+        if ((t[i].flags & INCITE_TOKEN_VARIANT) && !bar) {
+            memcpy(buf + k, " |", 2);
+            k += 2;
+            bar = 1;
+        }
+        if (k)
+            buf[k++] = ' ';
+        memcpy(buf + k, t[i].text, t[i].len);
+        k += t[i].len;
+    }
+    buf[k] = '\0';
+    return buf;
+}
+
+typedef struct {
+    const char *name, *in, *out;
+} fold_case;
+
+static const fold_case cases[] = {
+    {"cyrillic i in a latin word", "k\xd1\x96ll them", "kill them"},
+    {"capital look-alikes", "\xd0\x9a\xd0\x86LL them", "kill them"},
+    {"greek look-alikes", "\xce\xba\xce\xb9ll", "kill"},
+    {"an all look-alike word in a latin post", "the \xd1\x95\xd1\x81\xd0\xb0m is here", "the scam is here"},
+    {"a russian sentence stays russian",
+     "\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82, \xd1\x8d\xd1\x82\xd0\xbe \xd1\x81\xd0\xbe\xd0\xba \xd0\xb8 \xd0\xbc\xd0\xb8\xd1\x80",
+     "\xd0\xbf\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82 \xd1\x8d\xd1\x82\xd0\xbe \xd1\x81\xd0\xbe\xd0\xba \xd0\xb8 \xd0\xbc\xd0\xb8\xd1\x80"},
+    {"a greek word stays greek", "\xce\xba\xce\xb1\xce\xbb\xce\xb7\xce\xbc\xce\xad\xcf\x81\xce\xb1",
+     "\xce\xba\xce\xb1\xce\xbb\xce\xb7\xce\xbc\xce\xad\xcf\x81\xce\xb1"},
+    {"leet digits", "k1ll them", "k1ll them | kill"},
+    {"leet 8", "h8 u", "h8 u | hate"},
+    {"numbers stay numbers", "1234 and 3.14", "1234 and 3.14"},
+    {"leet symbols", "b!tch $lut", "b ! tch lut | bitch slut"},
+    {"a mention is not leet", "@u5er hi", "<user> hi"},
+    {"spaced letters", "k i l l them", "kill them"},
+    {"dotted letters", "k.i.l.l them", "kill them"},
+    {"dashed letters", "k-i-l-l", "kill"},
+    {"two single letters in a row stay", "a b and c-d", "a b and c d"},
+    {"stretched word", "kiiiill them", "kiill them | kill"},
+    {"doubled letters are not stretched", "kill good", "kill good"},
+    {"hindi romanized", "मारो इन्हें", "मारो इन्हें | maro inhen"},
+    {"punjabi romanized", "ਮਾਰ ਦਿਓ", "ਮਾਰ ਦਿਓ | mar dio"},
+    {"zero width and fullwidth already undone", "k\xe2\x80\x8bi\xe2\x80\x8bll \xef\xbd\x8b\xef\xbd\x89\xef\xbd\x8c\xef\xbd\x8c",
+     "kill kill"},
+};
+
+static void test_table(void **state)
+{
+    (void)state;
+    incite_featurizer *f = default_featurizer();
+    char buf[1024];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *got = folded(f, cases[i].in, buf, sizeof buf);
+        if (strcmp(got, cases[i].out) != 0)
+            fail_msg("case '%s': got '%s', want '%s'", cases[i].name, got, cases[i].out);
+    }
+    incite_featurizer_free(f);
+}
+
+/* A model without folding keeps its behaviour: nothing is folded. */
+static void test_off(void **state)
+{
+    (void)state;
+    incite_config c;
+    incite_config_default(&c);
+    c.fold = 0;
+    incite_featurizer *f = incite_featurizer_new(&c);
+    char buf[256];
+    assert_string_equal(folded(f, "k\xd1\x96ll k1ll k i l l kiiiill \xe0\xa4\xae\xe0\xa4\xbe\xe0\xa4\xb0", buf, sizeof buf),
+                        "k\xd1\x96ll k1ll k i l l kiill \xe0\xa4\xae\xe0\xa4\xbe\xe0\xa4\xb0");
+    incite_featurizer_free(f);
+}
+
+/* Variants add unigrams and char n-grams, never word n-grams. */
+static void test_variants_make_no_bigrams(void **state)
+{
+    (void)state;
+    incite_featurizer *f = default_featurizer();
+    incite_featurizer_keep_names(f, 1);
+    assert_int_equal(incite_featurize(f, "k1ll them", 9, NULL, NULL), INCITE_OK);
+    const incite_feature *feat;
+    long n = incite_featurizer_features(f, NULL, 1, &feat);
+    int kill = 0, k1ll_them = 0, kill_them = 0, chars = 0;
+    for (long i = 0; i < n; i++) {
+        kill += strcmp(feat[i].ngram, "kill") == 0;
+        k1ll_them += strcmp(feat[i].ngram, "k1ll them") == 0;
+        kill_them += strcmp(feat[i].ngram, "kill them") == 0;
+        chars += strcmp(feat[i].ngram, "[_kil]") == 0;
+    }
+    assert_int_equal(kill, 1);
+    assert_int_equal(k1ll_them, 1);
+    assert_int_equal(kill_them, 0);
+    assert_int_equal(chars, 1);
+    incite_featurizer_free(f);
+}
+
+/* Hostile input stays linear and in bounds: long runs of every kind. */
+static void test_long_inputs(void **state)
+{
+    (void)state;
+    incite_featurizer *f = default_featurizer();
+    size_t n = 200000;
+    char *s = malloc(n + 1);
+    const char *units[] = {"a ", "8a", "$a", "aaa", "\xd1\x96", "\xe0\xa4\xae"};
+    for (size_t u = 0; u < sizeof units / sizeof units[0]; u++) {
+        size_t ul = strlen(units[u]), k = 0;
+        while (k + ul <= n) {
+            memcpy(s + k, units[u], ul);
+            k += ul;
+        }
+        assert_int_equal(incite_featurize(f, s, k, NULL, NULL), INCITE_OK);
+    }
+    free(s);
+    incite_featurizer_free(f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_table),
+        cmocka_unit_test(test_off),
+        cmocka_unit_test(test_variants_make_no_bigrams),
+        cmocka_unit_test(test_long_inputs),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
