@@ -13,6 +13,7 @@
  */
 #include <math.h>
 #include <pthread.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -46,18 +47,38 @@ double vector_tf(const incite_config *c, int32_t count)
     return count < 0 ? -tf : tf;
 }
 
-size_t vector_weigh(const feature_table *ft, const incite_config *c, const float *idf,
-                    size_t stride, incite_node *restrict out, double inv[4])
+/* x if keep, else +0.0, without a branch: the group of a feature is a
+ * coin toss, and the compiler turns a conditional into a jump. */
+static inline double keep_if(double x, uint32_t keep)
+{
+    uint64_t b;
+    memcpy(&b, &x, sizeof b);
+    b &= 0 - (uint64_t)keep;
+    memcpy(&x, &b, sizeof x);
+    return x;
+}
+
+/* Adds sq to the sum of group g and +0.0 to the others, which leaves
+ * them unchanged: each group's sum is still the same sequence of adds in
+ * key order, but lives in a register.  (Through an array indexed by the
+ * group, every add waited for the previous one's store.) */
+static inline void add_square(double s[4], unsigned groups, uint32_t g, double sq)
+{
+    for (unsigned k = 0; k < groups; k++)
+        s[k] += keep_if(sq, g == k);
+}
+
+static inline size_t weigh(const feature_table *ft, const incite_config *c, const float *idf,
+                           size_t stride, incite_node *restrict out, double s[4],
+                           unsigned groups)
 {
     /* locals: config fields are uint8_t and would be reloaded after
      * every store to out[] */
-    const uint32_t gmask = (1u << group_shift(c)) - 1;
+    const uint32_t gmask = groups - 1;
     const int sub = c->sublinear_tf;
     const feature_entry *restrict e = ft->e;
     const size_t n = ft->n;
-    double ss[4] = {0};
     size_t k = 0;
-    pthread_once(&sublinear_once, fill_sublinear);
     for (size_t i = 0; i < n; i++) {
         uint32_t key = e[i].key;
         int32_t cnt = e[i].count;
@@ -66,11 +87,21 @@ size_t vector_weigh(const feature_table *ft, const incite_config *c, const float
         v = cnt < 0 ? -v : v;
         if (idf)
             v *= idf[(size_t)key * stride];
-        ss[key & gmask] += v * v;
+        add_square(s, groups, key & gmask, v * v);
         out[k].index = (int)key + 1;
         out[k].value = v;
         k += v != 0.0;   /* an idf of 0 drops the feature */
     }
+    return k;
+}
+
+size_t vector_weigh(const feature_table *ft, const incite_config *c, const float *idf,
+                    size_t stride, incite_node *restrict out, double inv[4])
+{
+    double ss[4] = {0};
+    pthread_once(&sublinear_once, fill_sublinear);
+    size_t k = group_shift(c) == 1 ? weigh(ft, c, idf, stride, out, ss, 2)
+                                   : weigh(ft, c, idf, stride, out, ss, 4);
     for (int g = 0; g < 4; g++)
         inv[g] = ss[g] > 0 ? 1.0 / sqrt(ss[g]) : 0.0;
     return k;
