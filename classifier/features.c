@@ -182,86 +182,124 @@ static void char_ngrams(emitter *em, const incite_config *c, const incite_token 
     }
 }
 
-/* LSD radix sort on the key half, 11 bits a pass. */
-static void radix_sort(uint64_t *a, uint64_t *tmp, size_t n, unsigned key_bits)
+/* LSD radix sort on the key half, 11 bits a pass, back and forth between
+ * a and tmp.  Returns the buffer that holds the result. */
+static uint64_t *radix_sort(uint64_t *a, uint64_t *tmp, size_t n, unsigned key_bits)
 {
-    static _Thread_local uint32_t count[(1 << 11) + 1];
+    static _Thread_local uint32_t count[1 << 11];
     for (unsigned shift = 32; shift < 32 + key_bits; shift += 11) {
         memset(count, 0, sizeof count);
         for (size_t i = 0; i < n; i++)
-            count[((a[i] >> shift) & 0x7ff) + 1]++;
-        for (size_t d = 1; d <= (1 << 11); d++)
-            count[d] += count[d - 1];
+            count[(a[i] >> shift) & 0x7ff]++;
+        uint32_t sum = 0;
+        for (size_t d = 0; d < (1 << 11); d++) {
+            uint32_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
         for (size_t i = 0; i < n; i++)
             tmp[count[(a[i] >> shift) & 0x7ff]++] = a[i];
-        memcpy(a, tmp, n * sizeof *a);
+        uint64_t *t = a;
+        a = tmp;
+        tmp = t;
     }
+    return a;
 }
 
-/* Keys are hash-uniform: one counting pass on their top bits leaves
- * buckets of about one emission, which insertion sort finishes.  Beyond
- * SMALL emissions (or for keys crafted to share top bits, which make the
- * buckets long) radix sort keeps the cost linear. */
-static void sort_emissions(uint64_t *a, uint64_t *tmp, size_t n, unsigned key_bits)
+/* The smaller of x and y in *lo, the larger in *hi, without a branch:
+ * which one is larger is a coin toss. */
+static inline void order2(uint64_t x, uint64_t y, uint64_t *lo, uint64_t *hi)
 {
-    enum { SMALL = 1024, TOP = 12 };
-    if (n > SMALL) {
-        radix_sort(a, tmp, n, key_bits);
-        return;
-    }
+    uint64_t swap = 0 - (uint64_t)(x > y);
+    uint64_t d = (x ^ y) & swap;
+    *lo = x ^ d;
+    *hi = y ^ d;
+}
+
+/* Keys are hash-uniform: a counting pass on their top bits gives buckets
+ * of about one emission.  Each emission is then stored at its bucket's
+ * next slot and, as in insertion sort, moved back past the larger ones
+ * already there, so that one pass places and sorts.  Nearly always it
+ * moves by one place or none: that step is done without a branch, and
+ * only a move further back (the bucket's third emission or later) loops.
+ * What lies before a bucket is a smaller bucket's emission or the zero
+ * that every slot (and out[0] and out[1]) holds until it is filled, and
+ * nothing sorts below zero, so no bound check is needed.
+ *
+ * Beyond SMALL emissions, or if keys crafted to share top bits crowd a
+ * bucket, radix sort keeps the cost linear.  Returns the sorted array:
+ * out, of n + 2 elements, from out[2], or one of a and out. */
+static const uint64_t *sort_emissions(uint64_t *a, uint64_t *out, size_t n, unsigned key_bits)
+{
+    enum { SMALL = 1024, TOP = 10, CROWD = 32 };
+    if (n > SMALL)
+        return radix_sort(a, out, n, key_bits);
     unsigned top = 4;
-    while (top < TOP && ((size_t)1 << top) < n)   /* about two per bucket */
+    while (top < TOP && ((size_t)1 << top) < n)   /* about one per bucket */
         top++;
     if (top > key_bits)
         top = key_bits;
-    unsigned shift = 32 + key_bits - top;
-    uint16_t start[(1 << TOP) + 1];
-    memset(start, 0, sizeof(uint16_t) * (((size_t)1 << top) + 1));
+    const unsigned shift = 32 + key_bits - top;
+    const size_t buckets = (size_t)1 << top;
+    uint16_t next[1 << TOP];
+    memset(next, 0, buckets * sizeof *next);
     for (size_t i = 0; i < n; i++)
-        start[(a[i] >> shift) + 1]++;
-    for (size_t d = 1; d <= ((size_t)1 << top); d++)
-        start[d] = (uint16_t)(start[d] + start[d - 1]);
-    for (size_t i = 0; i < n; i++)
-        tmp[start[a[i] >> shift]++] = a[i];
-    for (size_t i = 1; i < n; i++) {
-        uint64_t v = tmp[i];
-        size_t j = i;
-        for (; j > 0 && tmp[j - 1] > v; j--)
-            tmp[j] = tmp[j - 1];
-        tmp[j] = v;
+        next[a[i] >> shift]++;
+    unsigned sum = 0, crowd = 0;
+    for (size_t d = 0; d < buckets; d++) {
+        unsigned c = next[d];
+        next[d] = (uint16_t)sum;
+        sum += c;
+        crowd |= c;   /* reaches CROWD iff some count does */
     }
-    memcpy(a, tmp, n * sizeof *a);
+    if (crowd >= CROWD)
+        return radix_sort(a, out, n, key_bits);
+    memset(out, 0, (n + 2) * sizeof *out);
+    uint64_t *t = out + 2;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t v = a[i];
+        size_t j = next[v >> shift]++;
+        order2(t[j - 1], v, &t[j - 1], &t[j]);
+        if (t[j - 2] > v) {
+            for (j--; t[j - 1] > v; j--)
+                t[j] = t[j - 1];
+            t[j] = v;
+        }
+    }
+    return t;
 }
 
 /* Runs of equal keys -> distinct features with signed counts, without a
- * branch per emission: each one rewrites the current run's entry. */
-static void count_runs(feature_table *ft)
+ * branch per emission: whether a run goes on is a coin toss.  Each
+ * emission rewrites its run's entry. */
+static void count_runs(feature_table *ft, const uint64_t *restrict em)
 {
-    const uint64_t *restrict em = ft->emit;
     feature_entry *restrict e = ft->e;
-    size_t n = ft->n_emit;
-    if (!n) {
-        ft->n = 0;
-        return;
-    }
+    const size_t n = ft->n_emit;
     size_t k = 0;
-    uint32_t prev = (uint32_t)(em[0] >> 32);
+    uint32_t prev = n ? (uint32_t)(em[0] >> 32) : 0;
     int32_t count = 0;
-    uint32_t first = (uint32_t)(em[0] & (SIGN_BIT - 1));
     for (size_t i = 0; i < n; i++) {
-        /* arithmetic, not conditionals: the compiler would branch on them,
-         * and whether a run goes on is a coin toss */
         uint32_t key = (uint32_t)(em[i] >> 32);
         uint32_t fresh = key != prev;
         int32_t step = 1 - 2 * (int32_t)((em[i] >> 31) & 1);
         k += fresh;
-        uint32_t mask = 0u - fresh;
-        count = (int32_t)((uint32_t)count & ~mask) + step;
-        first = (first & ~mask) | ((uint32_t)em[i] & (uint32_t)(SIGN_BIT - 1) & mask);
-        e[k] = (feature_entry){.key = key, .count = count, .origin = first};
+        count = (fresh ? 0 : count) + step;
+        e[k].key = key;
+        e[k].count = count;
         prev = key;
     }
-    ft->n = k + 1;
+    ft->n = n ? k + 1 : 0;
+}
+
+/* Where each feature came from, for names: its run's first emission
+ * (the sort puts unsigned emissions first, then by index). */
+static void run_origins(feature_table *ft, const uint64_t *restrict em)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < ft->n_emit; i++)
+        if (i == 0 || em[i] >> 32 != em[i - 1] >> 32)
+            ft->e[k++].origin = (uint32_t)(em[i] & (SIGN_BIT - 1));
 }
 
 int features_extract(feature_table *ft, const incite_config *c, const incite_token *tok,
@@ -285,7 +323,7 @@ int features_extract(feature_table *ft, const incite_config *c, const incite_tok
     if (emissions >= SIGN_BIT)
         return set_error(INCITE_ELIMIT, "a post with more than 2^31 n-grams");
     if (grow_array(&ft->emit, &ft->emit_cap, emissions + 1, sizeof *ft->emit) ||
-        grow_array(&ft->tmp, &ft->tmp_cap, emissions + 1, sizeof *ft->tmp) ||
+        grow_array(&ft->tmp, &ft->tmp_cap, emissions + 3, sizeof *ft->tmp) ||
         grow_array(&ft->scratch, &ft->scratch_cap, 2 * (longest + 3), sizeof *ft->scratch) ||
         grow_array(&ft->tok_hash, &ft->tok_hash_cap, ntok + 1, sizeof *ft->tok_hash) ||
         (ft->want_origin &&
@@ -312,10 +350,13 @@ int features_extract(feature_table *ft, const incite_config *c, const incite_tok
                 char_ngrams(&em, c, &tok[i], (uint32_t)i, cp, off);
     }
     ft->n_emit = em.n;
-    sort_emissions(ft->emit, ft->tmp, ft->n_emit, c->hash_bits + group_shift(c));
+    const uint64_t *sorted =
+        sort_emissions(ft->emit, ft->tmp, ft->n_emit, c->hash_bits + group_shift(c));
     if (grow_array(&ft->e, &ft->cap, ft->n_emit + 1, sizeof *ft->e))
         return INCITE_ENOMEM;
-    count_runs(ft);
+    count_runs(ft, sorted);
+    if (ft->want_origin)
+        run_origins(ft, sorted);
     return INCITE_OK;
 }
 

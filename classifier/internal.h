@@ -87,7 +87,7 @@ typedef struct feature_entry {
  * is the order the solvers want and the order in which scoring walks the
  * model's weights. */
 typedef struct feature_table {
-    uint64_t *emit, *tmp; /* emissions, and the radix sort's second buffer */
+    uint64_t *emit, *tmp; /* emissions, and the sort's output (n_emit + 3) */
     size_t n_emit, emit_cap, tmp_cap;
     feature_entry *e;    /* distinct features, sorted by key */
     size_t n, cap;
