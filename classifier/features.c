@@ -35,6 +35,8 @@ typedef struct emitter {
     unsigned gshift;     /* group_shift() */
     int sign;            /* signed hashing */
     uint64_t target;     /* target hash, 0 when not crossing */
+    unsigned kshift, nshift; /* fast_emission(): key and sign bits of h */
+    uint64_t kmask, nmask;
 } emitter;
 
 static inline uint64_t emission(const emitter *em, uint32_t group, uint64_t h, size_t n)
@@ -42,6 +44,14 @@ static inline uint64_t emission(const emitter *em, uint32_t group, uint64_t h, s
     uint64_t neg = ((h >> (em->shift - 1)) & (uint64_t)em->sign) << 31;
     uint64_t key = (h >> em->shift) << em->gshift | group;
     return key << 32 | neg | n;
+}
+
+/* emission() without the index, which only names need: the key is h's
+ * top hash_bits bits shifted straight to their place above the group,
+ * the sign bit likewise. */
+static inline uint64_t fast_emission(const emitter *em, uint64_t group_bits, uint64_t h)
+{
+    return ((h >> em->kshift) & em->kmask) | ((h >> em->nshift) & em->nmask) | group_bits;
 }
 
 /* The general path: names and target crossing. */
@@ -83,7 +93,7 @@ static void word_ngrams(emitter *em, const incite_config *c, const uint64_t *th,
             for (size_t k = 1; k <= nmax && i + k <= ntok; k++) {
                 g = hash_step(g, th[i + k - 1]);
                 if (k >= nmin) {
-                    out[n] = emission(em, GROUP_WORD, hash_final(g), n);
+                    out[n] = fast_emission(em, (uint64_t)GROUP_WORD << 32, hash_final(g));
                     n++;
                 }
             }
@@ -127,24 +137,92 @@ static size_t padded_code_points(const incite_token *t, uint32_t *cp, uint32_t *
     return L;
 }
 
-/* The hot loop of the whole core: no names, no target. */
-static void char_ngrams_fast(emitter *em, const uint32_t *restrict cp, size_t L, uint64_t seed,
-                             size_t nmin, size_t nmax)
+/* A token's code points, padded with BOUNDARY, into cp[0..L); returns L. */
+static size_t padded_code_points_fast(const incite_token *t, uint32_t *restrict cp)
 {
+    const unsigned char *s = (const unsigned char *)t->text;
+    size_t L = 0;
+    cp[L++] = BOUNDARY;
+    for (size_t b = 0; b < t->len;) {
+        if (s[b] < 0x80) {
+            cp[L++] = s[b++];
+        } else {
+            int32_t v;
+            b += utf8_next(s + b, &v);
+            cp[L++] = (uint32_t)v;
+        }
+    }
+    cp[L++] = BOUNDARY;
+    return L;
+}
+
+/* The hot loop of the whole core: one token's char n-grams, no names, no
+ * target; returns the new emission count.  First the starts from which
+ * n-grams of every order fit, then the last nmax - nmin starts, from
+ * which d < nmax code points remain: their emissions are fixed in number,
+ * so they go without the branches that ragged loops mispredict.  Start
+ * L - d exists only if L >= d; otherwise its emissions are computed from
+ * the padding before cp (PAD code points) and not kept. */
+enum { PAD = 8 };
+
+static inline size_t char_ngrams_fast(const emitter *em, uint64_t *restrict out, size_t n,
+                                      const uint32_t *restrict cp, size_t L, uint64_t seed,
+                                      size_t nmin, size_t nmax)
+{
+    const uint64_t gb = (uint64_t)GROUP_CHAR << 32;
+    for (size_t i = 0; i + nmax <= L; i++) {
+        const uint32_t *s = cp + i;
+        uint64_t h = seed;
+        size_t j = 0;
+#pragma GCC unroll 8
+        for (; j + 1 < nmin; j++)
+            h = hash_step(h, s[j]);
+#pragma GCC unroll 8
+        for (; j < nmax; j++) {
+            h = hash_step(h, s[j]);
+            out[n++] = fast_emission(em, gb, hash_final(h));
+        }
+    }
+#pragma GCC unroll 8
+    for (size_t d = nmax - 1; d >= nmin; d--) {
+        const uint32_t *s = cp + L - d;
+        const size_t keep = L >= d;
+        uint64_t h = seed;
+        size_t j = 0;
+#pragma GCC unroll 8
+        for (; j + 1 < nmin; j++)
+            h = hash_step(h, s[j]);
+#pragma GCC unroll 8
+        for (; j < d; j++) {
+            h = hash_step(h, s[j]);
+            out[n] = fast_emission(em, gb, hash_final(h));
+            n += keep;
+        }
+    }
+    return n;
+}
+
+/* Every word token's char n-grams, no names, no target.  The default
+ * orders get their own copy of the loop, unrolled. */
+static void char_ngrams_all(emitter *em, const incite_config *c, const incite_token *tok,
+                            size_t ntok, uint32_t *cp)
+{
+    const uint64_t seed = hash_seed(c->hash_seed, 2);
+    const size_t nmin = c->char_min, nmax = c->char_max;
+    const emitter local = *em;
     uint64_t *restrict out = em->out;
     size_t n = em->n;
-    const emitter local = *em;
-    for (size_t i = 0; i + nmin <= L; i++) {
-        uint64_t h = seed;
-        size_t j = i;
-        for (; j < i + nmin - 1; j++)
-            h = hash_step(h, cp[j]);
-        size_t jmax = i + nmax < L ? i + nmax : L;
-        for (; j < jmax; j++) {
-            h = hash_step(h, cp[j]);
-            out[n] = emission(&local, GROUP_CHAR, hash_final(h), n);
-            n++;
-        }
+    for (size_t k = 0; k < PAD; k++)
+        cp[k] = BOUNDARY;
+    cp += PAD;
+    for (size_t i = 0; i < ntok; i++) {
+        if (tok[i].kind != INCITE_TOKEN_WORD)
+            continue;
+        size_t L = padded_code_points_fast(&tok[i], cp);
+        if (nmin == 2 && nmax == 5)
+            n = char_ngrams_fast(&local, out, n, cp, L, seed, 2, 5);
+        else
+            n = char_ngrams_fast(&local, out, n, cp, L, seed, nmin, nmax);
     }
     em->n = n;
 }
@@ -155,10 +233,6 @@ static void char_ngrams(emitter *em, const incite_config *c, const incite_token 
     size_t L = padded_code_points(t, cp, off);
     const uint64_t seed = hash_seed(c->hash_seed, 2);
     const size_t nmin = c->char_min, nmax = c->char_max;
-    if (!em->origin && !em->target) {
-        char_ngrams_fast(em, cp, L, seed, nmin, nmax);
-        return;
-    }
     for (size_t i = 0; i < L; i++) {
         uint64_t h = seed;
         size_t jmax = i + nmax < L ? i + nmax : L;
@@ -324,7 +398,8 @@ int features_extract(feature_table *ft, const incite_config *c, const incite_tok
         return set_error(INCITE_ELIMIT, "a post with more than 2^31 n-grams");
     if (grow_array(&ft->emit, &ft->emit_cap, emissions + 1, sizeof *ft->emit) ||
         grow_array(&ft->tmp, &ft->tmp_cap, emissions + 3, sizeof *ft->tmp) ||
-        grow_array(&ft->scratch, &ft->scratch_cap, 2 * (longest + 3), sizeof *ft->scratch) ||
+        grow_array(&ft->scratch, &ft->scratch_cap, 2 * (longest + 3) + PAD,
+                   sizeof *ft->scratch) ||
         grow_array(&ft->tok_hash, &ft->tok_hash_cap, ntok + 1, sizeof *ft->tok_hash) ||
         (ft->want_origin &&
          grow_array(&ft->origin, &ft->origin_cap, emissions + 1, sizeof *ft->origin)))
@@ -336,6 +411,10 @@ int features_extract(feature_table *ft, const incite_config *c, const incite_tok
         .gshift = group_shift(c),
         .sign = c->signed_hash,
         .target = crossed ? target_hash(c->hash_seed, target) : 0,
+        .kshift = 32u - c->hash_bits - group_shift(c),
+        .nshift = 32u - c->hash_bits,
+        .kmask = (((uint64_t)1 << c->hash_bits) - 1) << (32 + group_shift(c)),
+        .nmask = (uint64_t)c->signed_hash << 31,
     };
     if (c->word_max) {
         const uint64_t seed = hash_seed(c->hash_seed, 0);
@@ -343,7 +422,9 @@ int features_extract(feature_table *ft, const incite_config *c, const incite_tok
             ft->tok_hash[i] = hash_bytes(seed, tok[i].text, tok[i].len);
         word_ngrams(&em, c, ft->tok_hash, ntok);
     }
-    if (c->char_max) {
+    if (c->char_max && !em.origin && !em.target) {
+        char_ngrams_all(&em, c, tok, ntok, ft->scratch);
+    } else if (c->char_max) {
         uint32_t *cp = ft->scratch, *off = ft->scratch + longest + 3;
         for (size_t i = 0; i < ntok; i++)
             if (tok[i].kind == INCITE_TOKEN_WORD)
