@@ -359,8 +359,7 @@ static void count_runs(feature_table *ft, const uint64_t *restrict em)
         int32_t step = 1 - 2 * (int32_t)((em[i] >> 31) & 1);
         k += fresh;
         count = (fresh ? 0 : count) + step;
-        e[k].key = key;
-        e[k].count = count;
+        e[k] = (feature_entry){.key = key, .count = count};
         prev = key;
     }
     ft->n = n ? k + 1 : 0;
@@ -373,7 +372,7 @@ static void run_origins(feature_table *ft, const uint64_t *restrict em)
     size_t k = 0;
     for (size_t i = 0; i < ft->n_emit; i++)
         if (i == 0 || em[i] >> 32 != em[i - 1] >> 32)
-            ft->e[k++].origin = (uint32_t)(em[i] & (SIGN_BIT - 1));
+            ft->first[k++] = (uint32_t)(em[i] & (SIGN_BIT - 1));
 }
 
 int features_extract(feature_table *ft, const incite_config *c, const incite_token *tok,
@@ -433,7 +432,9 @@ int features_extract(feature_table *ft, const incite_config *c, const incite_tok
     ft->n_emit = em.n;
     const uint64_t *sorted =
         sort_emissions(ft->emit, ft->tmp, ft->n_emit, c->hash_bits + group_shift(c));
-    if (grow_array(&ft->e, &ft->cap, ft->n_emit + 1, sizeof *ft->e))
+    if (grow_array(&ft->e, &ft->cap, ft->n_emit + 1, sizeof *ft->e) ||
+        (ft->want_origin && grow_array(&ft->first, &ft->first_cap, ft->n_emit + 1,
+                                       sizeof *ft->first)))
         return INCITE_ENOMEM;
     count_runs(ft, sorted);
     if (ft->want_origin)
@@ -447,6 +448,7 @@ void feature_table_release(feature_table *ft)
     free(ft->tmp);
     free(ft->e);
     free(ft->origin);
+    free(ft->first);
     free(ft->scratch);
     free(ft->tok_hash);
     *ft = (feature_table){0};

@@ -78,14 +78,13 @@ enum { ORIGIN_WORD = 1, ORIGIN_CHAR = 2 };
 typedef struct feature_entry {
     uint32_t key;        /* 0-based dimension: bucket << group_shift | group */
     int32_t count;       /* occurrences, signed when hashing is signed */
-    uint32_t origin;     /* index into feature_table.origin (names only) */
 } feature_entry;
 
 /* One post's features.  Every n-gram is first appended to emit[] as
- * key << 32 | negative << 31 | emission index; one sort then groups equal
- * keys, and counting the runs yields e[]: distinct, sorted by key, which
- * is the order the solvers want and the order in which scoring walks the
- * model's weights. */
+ * key << 32 | negative << 31 | emission index (the index only when names
+ * are wanted); one sort then groups equal keys, and counting the runs
+ * yields e[]: distinct, sorted by key, which is the order the solvers want
+ * and the order in which scoring walks the model's weights. */
 typedef struct feature_table {
     uint64_t *emit, *tmp; /* emissions, and the sort's output (n_emit + 3) */
     size_t n_emit, emit_cap, tmp_cap;
@@ -93,6 +92,8 @@ typedef struct feature_table {
     size_t n, cap;
     feature_origin *origin; /* per emission, when want_origin */
     size_t origin_cap;
+    uint32_t *first;     /* per feature: its first emission's origin[] index */
+    size_t first_cap;
     int want_origin;
     uint32_t *scratch;   /* one token's code points and byte offsets */
     size_t scratch_cap;

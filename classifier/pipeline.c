@@ -170,7 +170,7 @@ long incite_featurizer_features(incite_featurizer *f, const float *idf,
         if ((int)e->key + 1 != f->nodes[k].index)
             continue;
         size_t start = pos;
-        if (render(f, &f->ft.origin[e->origin], e->key, &pos) || put(f, &pos, "", 0))
+        if (render(f, &f->ft.origin[f->ft.first[i]], e->key, &pos) || put(f, &pos, "", 0))
             return INCITE_ENOMEM;
         pos++;   /* keep the NUL */
         f->named[k] = (incite_feature){.index = e->key, .value = f->nodes[k].value,
