@@ -290,6 +290,30 @@ static inline void order2(uint64_t x, uint64_t y, uint64_t *lo, uint64_t *hi)
     *hi = y ^ d;
 }
 
+/* Turns the counts of buckets (a multiple of 4, each count and their sum
+ * below 2^16) into exclusive prefix sums, four to a 64-bit word: within a
+ * word by two shifted adds, across words by a running total kept in all
+ * four lanes, so the loop carries one add per word.  Returns the OR of the
+ * counts, which reaches 2^k exactly if some count does. */
+static unsigned bucket_starts(uint16_t *count, size_t buckets)
+{
+    const uint64_t lanes = 0x0001000100010001ull;
+    uint64_t total = 0, any = 0;
+    for (size_t q = 0; q < buckets; q += 4) {
+        uint64_t x;
+        memcpy(&x, count + q, sizeof x);
+        any |= x;
+        uint64_t incl = x + (x << 16);
+        incl += incl << 32;
+        uint64_t start = incl - x + total;
+        memcpy(count + q, &start, sizeof start);
+        total += (incl >> 48) * lanes;
+    }
+    any |= any >> 32;
+    any |= any >> 16;
+    return (unsigned)(any & 0xffff);
+}
+
 /* Keys are hash-uniform: a counting pass on their top bits gives buckets
  * of about one emission.  Each emission is then stored at its bucket's
  * next slot and, as in insertion sort, moved back past the larger ones
@@ -319,14 +343,7 @@ static const uint64_t *sort_emissions(uint64_t *a, uint64_t *out, size_t n, unsi
     memset(next, 0, buckets * sizeof *next);
     for (size_t i = 0; i < n; i++)
         next[a[i] >> shift]++;
-    unsigned sum = 0, crowd = 0;
-    for (size_t d = 0; d < buckets; d++) {
-        unsigned c = next[d];
-        next[d] = (uint16_t)sum;
-        sum += c;
-        crowd |= c;   /* reaches CROWD iff some count does */
-    }
-    if (crowd >= CROWD)
+    if (bucket_starts(next, buckets) >= CROWD)
         return radix_sort(a, out, n, key_bits);
     memset(out, 0, (n + 2) * sizeof *out);
     uint64_t *t = out + 2;
@@ -345,8 +362,9 @@ static const uint64_t *sort_emissions(uint64_t *a, uint64_t *out, size_t n, unsi
 
 /* Runs of equal keys -> distinct features with signed counts, without a
  * branch per emission: whether a run goes on is a coin toss.  Each
- * emission rewrites its run's entry. */
-static void count_runs(feature_table *ft, const uint64_t *restrict em)
+ * emission rewrites its run's entry.  Unsigned hashing (signs constant
+ * 0) makes every step 1. */
+static inline void count_runs_signed(feature_table *ft, const uint64_t *restrict em, int signs)
 {
     feature_entry *restrict e = ft->e;
     const size_t n = ft->n_emit;
@@ -356,13 +374,21 @@ static void count_runs(feature_table *ft, const uint64_t *restrict em)
     for (size_t i = 0; i < n; i++) {
         uint32_t key = (uint32_t)(em[i] >> 32);
         uint32_t fresh = key != prev;
-        int32_t step = 1 - 2 * (int32_t)((em[i] >> 31) & 1);
+        int32_t step = signs ? 1 - 2 * (int32_t)((em[i] >> 31) & 1) : 1;
         k += fresh;
         count = (fresh ? 0 : count) + step;
         e[k] = (feature_entry){.key = key, .count = count};
         prev = key;
     }
     ft->n = n ? k + 1 : 0;
+}
+
+static void count_runs(feature_table *ft, const uint64_t *em, int signs)
+{
+    if (signs)
+        count_runs_signed(ft, em, 1);
+    else
+        count_runs_signed(ft, em, 0);
 }
 
 /* Where each feature came from, for names: its run's first emission
@@ -436,7 +462,7 @@ int features_extract(feature_table *ft, const incite_config *c, const incite_tok
         (ft->want_origin && grow_array(&ft->first, &ft->first_cap, ft->n_emit + 1,
                                        sizeof *ft->first)))
         return INCITE_ENOMEM;
-    count_runs(ft, sorted);
+    count_runs(ft, sorted, c->signed_hash);
     if (ft->want_origin)
         run_origins(ft, sorted);
     return INCITE_OK;
