@@ -156,45 +156,69 @@ static size_t padded_code_points_fast(const incite_token *t, uint32_t *restrict 
     return L;
 }
 
+/* Whether a token is all ASCII, a word at a time (TOKEN_SLACK readable
+ * bytes follow every token). */
+static inline int token_is_ascii(const incite_token *t)
+{
+    const size_t n = t->len;
+    uint64_t any = 0, w;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, t->text + i, sizeof w);
+        any |= w;
+    }
+    memcpy(&w, t->text + i, sizeof w);
+    any |= w & ~(~0ull << (8 * (n - i)));
+    return (any & 0x8080808080808080ull) == 0;
+}
+
+/* Unit k of a token's padded code points: a byte of an ASCII token, read
+ * in place (the tokenizer puts a space, which is BOUNDARY, on either side
+ * of a word), or a decoded code point. */
+static inline uint64_t unit(const void *units, ptrdiff_t k, int wide)
+{
+    return wide ? ((const uint32_t *)units)[k] : ((const unsigned char *)units)[k];
+}
+
 /* The hot loop of the whole core: one token's char n-grams, no names, no
- * target; returns the new emission count.  First the starts from which
- * n-grams of every order fit, then the last nmax - nmin starts, from
- * which d < nmax code points remain: their emissions are fixed in number,
- * so they go without the branches that ragged loops mispredict.  Start
- * L - d exists only if L >= d; otherwise its emissions are computed from
- * the padding before cp (PAD code points) and not kept. */
+ * target, from its L padded units; returns the new emission count.
+ * First the starts from which n-grams of every order fit, then the last
+ * nmax - nmin starts, from which d < nmax units remain: their emissions
+ * are fixed in number, so they go without the branches that ragged loops
+ * mispredict.  Start L - d exists only if L >= d; otherwise its emissions
+ * are computed from what lies before the units (at least PAD of them are
+ * readable) and not kept. */
 enum { PAD = 8 };
 
 static inline size_t char_ngrams_fast(const emitter *em, uint64_t *restrict out, size_t n,
-                                      const uint32_t *restrict cp, size_t L, uint64_t seed,
+                                      const void *units, int wide, size_t L, uint64_t seed,
                                       size_t nmin, size_t nmax)
 {
     const uint64_t gb = (uint64_t)GROUP_CHAR << 32;
     for (size_t i = 0; i + nmax <= L; i++) {
-        const uint32_t *s = cp + i;
         uint64_t h = seed;
         size_t j = 0;
 #pragma GCC unroll 8
         for (; j + 1 < nmin; j++)
-            h = hash_step(h, s[j]);
+            h = hash_step(h, unit(units, (ptrdiff_t)(i + j), wide));
 #pragma GCC unroll 8
         for (; j < nmax; j++) {
-            h = hash_step(h, s[j]);
+            h = hash_step(h, unit(units, (ptrdiff_t)(i + j), wide));
             out[n++] = fast_emission(em, gb, hash_final(h));
         }
     }
 #pragma GCC unroll 8
     for (size_t d = nmax - 1; d >= nmin; d--) {
-        const uint32_t *s = cp + L - d;
+        const ptrdiff_t start = (ptrdiff_t)L - (ptrdiff_t)d;
         const size_t keep = L >= d;
         uint64_t h = seed;
         size_t j = 0;
 #pragma GCC unroll 8
         for (; j + 1 < nmin; j++)
-            h = hash_step(h, s[j]);
+            h = hash_step(h, unit(units, start + (ptrdiff_t)j, wide));
 #pragma GCC unroll 8
         for (; j < d; j++) {
-            h = hash_step(h, s[j]);
+            h = hash_step(h, unit(units, start + (ptrdiff_t)j, wide));
             out[n] = fast_emission(em, gb, hash_final(h));
             n += keep;
         }
@@ -202,8 +226,21 @@ static inline size_t char_ngrams_fast(const emitter *em, uint64_t *restrict out,
     return n;
 }
 
+/* One token's char n-grams in place (ASCII) or from its decoded code
+ * points, with the orders as constants where inlined. */
+static inline size_t char_ngrams_token(const emitter *em, uint64_t *restrict out, size_t n,
+                                       const incite_token *t, uint32_t *cp, uint64_t seed,
+                                       size_t nmin, size_t nmax)
+{
+    if (token_is_ascii(t))
+        return char_ngrams_fast(em, out, n, t->text - 1, 0, (size_t)t->len + 2, seed, nmin,
+                                nmax);
+    size_t L = padded_code_points_fast(t, cp);
+    return char_ngrams_fast(em, out, n, cp, 1, L, seed, nmin, nmax);
+}
+
 /* Every word token's char n-grams, no names, no target.  The default
- * orders get their own copy of the loop, unrolled. */
+ * orders get their own copy of the loops, unrolled. */
 static void char_ngrams_all(emitter *em, const incite_config *c, const incite_token *tok,
                             size_t ntok, uint32_t *cp)
 {
@@ -218,11 +255,10 @@ static void char_ngrams_all(emitter *em, const incite_config *c, const incite_to
     for (size_t i = 0; i < ntok; i++) {
         if (tok[i].kind != INCITE_TOKEN_WORD)
             continue;
-        size_t L = padded_code_points_fast(&tok[i], cp);
         if (nmin == 2 && nmax == 5)
-            n = char_ngrams_fast(&local, out, n, cp, L, seed, 2, 5);
+            n = char_ngrams_token(&local, out, n, &tok[i], cp, seed, 2, 5);
         else
-            n = char_ngrams_fast(&local, out, n, cp, L, seed, nmin, nmax);
+            n = char_ngrams_token(&local, out, n, &tok[i], cp, seed, nmin, nmax);
     }
     em->n = n;
 }
@@ -444,7 +480,7 @@ int features_extract(feature_table *ft, const incite_config *c, const incite_tok
     if (c->word_max) {
         const uint64_t seed = hash_seed(c->hash_seed, 0);
         for (size_t i = 0; i < ntok; i++)
-            ft->tok_hash[i] = hash_bytes(seed, tok[i].text, tok[i].len);
+            ft->tok_hash[i] = hash_bytes_padded(seed, tok[i].text, tok[i].len);
         word_ngrams(&em, c, ft->tok_hash, ntok);
     }
     if (c->char_max && !em.origin && !em.target) {

@@ -39,10 +39,17 @@ void normalizer_release(normalizer *nz);
 
 /* ---- tokenize.c: normalized text -> tokens -------------------------- */
 
+/* Token texts are laid out for features.c, which reads them in whole
+ * 8-byte words and a word's char n-grams in place: every token's text is
+ * followed by at least TOKEN_SLACK readable bytes, and a copied token (any
+ * but a placeholder; every word) is preceded and followed by a space, with
+ * TOKEN_SLACK readable bytes before that space. */
+enum { TOKEN_SLACK = 8 };
+
 typedef struct tokenizer {
     incite_token *tok;
     size_t n, cap;
-    char *text;          /* every token's bytes, back to back */
+    char *text;          /* TOKEN_SLACK spaces, then each token's bytes and a space */
     size_t text_cap;
 } tokenizer;
 

@@ -92,7 +92,8 @@ static inline enum cls cls_at(const scan *sc, size_t i, int32_t *cp, size_t *w)
     return classify(*cp);
 }
 
-static const char *const placeholder[] = {
+/* Padded to leave TOKEN_SLACK readable bytes after the text. */
+static const char placeholder[][8 + TOKEN_SLACK] = {
     [INCITE_TOKEN_URL] = "<url>", [INCITE_TOKEN_USER] = "<user>", [INCITE_TOKEN_EMAIL] = "<email>",
 };
 
@@ -105,7 +106,7 @@ typedef struct out {
 static int push(out *o, incite_token_kind kind, const char *text, size_t len)
 {
     tokenizer *tz = o->tz;
-    if (grow_array(&tz->tok, &tz->cap, tz->n + 1, sizeof *tz->tok))
+    if (tz->n == tz->cap && grow_array(&tz->tok, &tz->cap, tz->n + 1, sizeof *tz->tok))
         return INCITE_ENOMEM;
     tz->tok[tz->n++] = (incite_token){.text = text, .len = (uint32_t)len, .kind = (uint8_t)kind};
     return INCITE_OK;
@@ -136,7 +137,8 @@ static int push_copy(out *o, incite_token_kind kind, const unsigned char *s, siz
         }
         i += w;
     }
-    o->text_len += n;
+    dst[n] = ' ';
+    o->text_len += n + 1;
     return push(o, kind, dst, n);
 }
 
@@ -273,16 +275,20 @@ static int push_ascii(out *o, const unsigned char *s, size_t n, int collapse)
             continue;
         dst[k++] = (char)ch;
     }
-    o->text_len += k;
+    dst[k] = ' ';
+    o->text_len += k + 1;
     return push(o, digits ? INCITE_TOKEN_NUMBER : INCITE_TOKEN_WORD, dst, k);
 }
 
 int tokenize(tokenizer *tz, uint32_t flags, const char *text, size_t len)
 {
     tz->n = 0;
+    /* the leading spaces, each token's bytes (no more than the text's)
+     * and a space, then the slack: well within 2 * len + 64 */
     if (grow_array(&tz->text, &tz->text_cap, 2 * len + 64, 1))
         return INCITE_ENOMEM;
-    out o = {.tz = tz, .text_len = 0, .flags = flags};
+    memset(tz->text, ' ', TOKEN_SLACK);
+    out o = {.tz = tz, .text_len = TOKEN_SLACK, .flags = flags};
     scan sc = {.s = (const unsigned char *)text, .len = len};
     const int placeholders = (flags & INCITE_TOK_PLACEHOLDERS) != 0;
     const int collapse = (flags & INCITE_TOK_ELONGATION) != 0;
