@@ -241,43 +241,49 @@ static size_t scan_word(const scan *sc, size_t i, int *all_digits)
     return i;
 }
 
+/* Bytes of an ASCII word: a-z and 0-9 (the text is case-folded). */
+static const unsigned char ascii_word_byte[256] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
+    ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1,
+    ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
+    ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+    ['y'] = 1, ['z'] = 1,
+};
+
 /* The common case: a word of ASCII letters and digits ending in a space
  * or in ASCII punctuation other than an apostrophe, dot, comma or colon
- * (which scan_word() decides on).  Returns its end, or 0 to take the
- * general path. */
-static size_t ascii_word(const scan *sc, size_t i, size_t end)
+ * (which scan_word() decides on).  It is copied as push_copy() would
+ * (letters and digits, so a number is all digits, and only non-digits
+ * collapse) while it is scanned, one loop whose exit is the only branch
+ * that depends on the text.  Returns its end, or 0, having pushed
+ * nothing, to take the general path. */
+static size_t push_ascii_word(out *o, const unsigned char *s, size_t i, size_t end,
+                              int collapse, int *rc)
 {
-    size_t j = i;
-    while (j < end && sc->s[j] < 0x80 &&
-           (ascii_cls[sc->s[j]] == C_LETTER || ascii_cls[sc->s[j]] == C_DIGIT))
-        j++;
+    char *dst = o->tz->text + o->text_len;
+    size_t j = i, k = 0;
+    unsigned letters = 0, p1 = 0, p2 = 0;   /* p1, p2: the last two bytes */
+    for (; j < end && ascii_word_byte[s[j]]; j++) {
+        unsigned ch = s[j];
+        unsigned letter = ch >= 'a';
+        letters |= letter;
+        /* a third repeat of a letter is dropped */
+        unsigned drop = (unsigned)collapse & letter & (ch == p1) & (ch == p2);
+        dst[k] = (char)ch;
+        k += !drop;
+        p2 = p1;
+        p1 = ch;
+    }
     if (j < end) {
-        unsigned char b = sc->s[j];
+        unsigned char b = s[j];
         if (b >= 0x80 || b == '\'' || b == '.' || b == ',' || b == ':')
             return 0;
     }
-    return j;
-}
-
-/* push_copy() for an ASCII word: letters and digits, so a number is all
- * digits, and only non-digits collapse. */
-static int push_ascii(out *o, const unsigned char *s, size_t n, int collapse)
-{
-    char *dst = o->tz->text + o->text_len;
-    size_t k = 0;
-    int digits = 1;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = s[i];
-        int letter = ch >= 'a';
-        digits &= !letter;
-        /* a third repeat of a letter is dropped */
-        if (collapse && letter && i >= 2 && ch == s[i - 1] && ch == s[i - 2])
-            continue;
-        dst[k++] = (char)ch;
-    }
     dst[k] = ' ';
     o->text_len += k + 1;
-    return push(o, digits ? INCITE_TOKEN_NUMBER : INCITE_TOKEN_WORD, dst, k);
+    *rc = push(o, letters ? INCITE_TOKEN_WORD : INCITE_TOKEN_NUMBER, dst, k);
+    return j;
 }
 
 int tokenize(tokenizer *tz, uint32_t flags, const char *text, size_t len)
@@ -321,9 +327,8 @@ int tokenize(tokenizer *tz, uint32_t flags, const char *text, size_t len)
                 continue;
             }
             if (c == C_LETTER || c == C_DIGIT) {
-                size_t end = ascii_word(&sc, i, chunk_end);
+                size_t end = push_ascii_word(&o, sc.s, i, chunk_end, collapse, &rc);
                 if (end) {
-                    rc = push_ascii(&o, sc.s + i, end - i, collapse);
                     i = end;
                     continue;
                 }
