@@ -272,19 +272,26 @@ int normalize(normalizer *nz, uint32_t flags, const char *in, size_t len,
     size_t i = 0, o = 0;
     int rc;
     while (i < len) {
-        unsigned char b = (unsigned char)in[i];
-        if (b < 0x80 && b != '&') {
+        /* A run of ASCII: every byte is written, and kept unless it is a
+         * space after a space (or at the start), by arithmetic rather
+         * than a branch on each word's end. */
+        char *out = nz->out;
+        unsigned prev = o ? (unsigned char)out[o - 1] : ' ';
+        size_t nul = 0;
+        for (; i < len; i++) {
+            unsigned char b = (unsigned char)in[i];
+            if (b >= 0x80 || b == '&')
+                break;
             unsigned char m = ascii_map[b];
-            if (m != ' ')
-                nz->out[o++] = (char)m;
-            else {
-                st->nul_bytes += (b == 0);
-                if (o > 0 && nz->out[o - 1] != ' ')
-                    nz->out[o++] = ' ';
-            }
-            i++;
-            continue;
+            out[o] = (char)m;
+            o += (m != ' ') | (prev != ' ');
+            prev = m;
+            nul += b == 0;
         }
+        st->nul_bytes += nul;
+        if (i == len)
+            break;
+        unsigned char b = (unsigned char)in[i];
         if (b == '&') {
             int32_t cp = '&';
             size_t l = (flags & INCITE_NORM_HTML) ? html_entity(in + i, len - i, &cp) : 0;
