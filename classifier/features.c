@@ -32,26 +32,27 @@ typedef struct emitter {
     size_t n;
     feature_origin *origin; /* NULL unless names are wanted */
     unsigned shift;      /* 64 - hash_bits */
-    unsigned gshift;     /* group_shift() */
+    unsigned kshift;     /* 64 - hash_bits - group_shift(): a key's place */
+    uint64_t bucket;     /* mask of a hash's top hash_bits bits */
+    uint64_t nmask;      /* fast_emission()'s sign bit, 0 if unsigned */
     int sign;            /* signed hashing */
     uint64_t target;     /* target hash, 0 when not crossing */
-    unsigned kshift, nshift; /* fast_emission(): key and sign bits of h */
-    uint64_t kmask, nmask;
 } emitter;
 
+/* An emission left-aligns the key: its bucket is the hash's top hash_bits
+ * bits, kept in place, and the group follows them (see feature_table). */
 static inline uint64_t emission(const emitter *em, uint32_t group, uint64_t h, size_t n)
 {
-    uint64_t neg = ((h >> (em->shift - 1)) & (uint64_t)em->sign) << 31;
-    uint64_t key = (h >> em->shift) << em->gshift | group;
-    return key << 32 | neg | n;
+    uint64_t neg = (h >> (em->shift - 1)) & (uint64_t)em->sign;
+    return (h & em->bucket) | (uint64_t)group << em->kshift | neg << 31 | n;
 }
 
-/* emission() without the index, which only names need: the key is h's
- * top hash_bits bits shifted straight to their place above the group,
- * the sign bit likewise. */
+/* emission() without the index, which only names need; the sign bit moves
+ * from right below the bucket to two places further down, below the group
+ * bits, with a shift that does not depend on the configuration. */
 static inline uint64_t fast_emission(const emitter *em, uint64_t group_bits, uint64_t h)
 {
-    return ((h >> em->kshift) & em->kmask) | ((h >> em->nshift) & em->nmask) | group_bits;
+    return (h & em->bucket) | ((h >> 2) & em->nmask) | group_bits;
 }
 
 /* The general path: names and target crossing. */
@@ -93,7 +94,7 @@ static void word_ngrams(emitter *em, const incite_config *c, const uint64_t *th,
             for (size_t k = 1; k <= nmax && i + k <= ntok; k++) {
                 g = hash_step(g, th[i + k - 1]);
                 if (k >= nmin) {
-                    out[n] = fast_emission(em, (uint64_t)GROUP_WORD << 32, hash_final(g));
+                    out[n] = fast_emission(em, (uint64_t)GROUP_WORD << em->kshift, hash_final(g));
                     n++;
                 }
             }
@@ -194,7 +195,7 @@ static inline size_t char_ngrams_fast(const emitter *em, uint64_t *restrict out,
                                       const void *units, int wide, size_t L, uint64_t seed,
                                       size_t nmin, size_t nmax)
 {
-    const uint64_t gb = (uint64_t)GROUP_CHAR << 32;
+    const uint64_t gb = (uint64_t)GROUP_CHAR << em->kshift;
     for (size_t i = 0; i + nmax <= L; i++) {
         uint64_t h = seed;
         size_t j = 0;
@@ -297,7 +298,7 @@ static void char_ngrams(emitter *em, const incite_config *c, const incite_token 
 static uint64_t *radix_sort(uint64_t *a, uint64_t *tmp, size_t n, unsigned key_bits)
 {
     static _Thread_local uint32_t count[1 << 11];
-    for (unsigned shift = 32; shift < 32 + key_bits; shift += 11) {
+    for (unsigned shift = 64 - key_bits; shift < 64; shift += 11) {
         memset(count, 0, sizeof count);
         for (size_t i = 0; i < n; i++)
             count[(a[i] >> shift) & 0x7ff]++;
@@ -373,7 +374,7 @@ static const uint64_t *sort_emissions(uint64_t *a, uint64_t *out, size_t n, unsi
         top++;
     if (top > key_bits)
         top = key_bits;
-    const unsigned shift = 32 + key_bits - top;
+    const unsigned shift = 64 - top;
     const size_t buckets = (size_t)1 << top;
     uint16_t next[1 << TOP];
     memset(next, 0, buckets * sizeof *next);
@@ -398,19 +399,20 @@ static const uint64_t *sort_emissions(uint64_t *a, uint64_t *out, size_t n, unsi
 
 /* Runs of equal keys -> distinct features with signed counts, without a
  * branch per emission: whether a run goes on is a coin toss.  Each
- * emission rewrites its run's entry.  Unsigned hashing (signs constant
- * 0) makes every step 1. */
-static inline void count_runs_signed(feature_table *ft, const uint64_t *restrict em, int signs)
+ * emission rewrites its run's entry.  Keys sit at kshift; neg is the
+ * sign bit, and unsigned hashing (signs constant 0) makes every step 1. */
+static inline void count_runs_signed(feature_table *ft, const uint64_t *restrict em,
+                                     unsigned kshift, uint64_t neg, int signs)
 {
     feature_entry *restrict e = ft->e;
     const size_t n = ft->n_emit;
     size_t k = 0;
-    uint32_t prev = n ? (uint32_t)(em[0] >> 32) : 0;
+    uint32_t prev = n ? (uint32_t)(em[0] >> kshift) : 0;
     int32_t count = 0;
     for (size_t i = 0; i < n; i++) {
-        uint32_t key = (uint32_t)(em[i] >> 32);
+        uint32_t key = (uint32_t)(em[i] >> kshift);
         uint32_t fresh = key != prev;
-        int32_t step = signs ? 1 - 2 * (int32_t)((em[i] >> 31) & 1) : 1;
+        int32_t step = signs ? 1 - 2 * ((em[i] & neg) != 0) : 1;
         k += fresh;
         count = (fresh ? 0 : count) + step;
         e[k] = (feature_entry){.key = key, .count = count};
@@ -419,21 +421,22 @@ static inline void count_runs_signed(feature_table *ft, const uint64_t *restrict
     ft->n = n ? k + 1 : 0;
 }
 
-static void count_runs(feature_table *ft, const uint64_t *em, int signs)
+static void count_runs(feature_table *ft, const uint64_t *em, unsigned kshift, uint64_t neg,
+                       int signs)
 {
     if (signs)
-        count_runs_signed(ft, em, 1);
+        count_runs_signed(ft, em, kshift, neg, 1);
     else
-        count_runs_signed(ft, em, 0);
+        count_runs_signed(ft, em, kshift, neg, 0);
 }
 
 /* Where each feature came from, for names: its run's first emission
  * (the sort puts unsigned emissions first, then by index). */
-static void run_origins(feature_table *ft, const uint64_t *restrict em)
+static void run_origins(feature_table *ft, const uint64_t *restrict em, unsigned kshift)
 {
     size_t k = 0;
     for (size_t i = 0; i < ft->n_emit; i++)
-        if (i == 0 || em[i] >> 32 != em[i - 1] >> 32)
+        if (i == 0 || em[i] >> kshift != em[i - 1] >> kshift)
             ft->first[k++] = (uint32_t)(em[i] & (SIGN_BIT - 1));
 }
 
@@ -469,13 +472,11 @@ int features_extract(feature_table *ft, const incite_config *c, const incite_tok
         .out = ft->emit,
         .origin = ft->want_origin ? ft->origin : NULL,
         .shift = 64u - c->hash_bits,
-        .gshift = group_shift(c),
+        .kshift = 64u - c->hash_bits - group_shift(c),
+        .bucket = ~0ull << (64u - c->hash_bits),
+        .nmask = (uint64_t)c->signed_hash << (61u - c->hash_bits),
         .sign = c->signed_hash,
         .target = crossed ? target_hash(c->hash_seed, target) : 0,
-        .kshift = 32u - c->hash_bits - group_shift(c),
-        .nshift = 32u - c->hash_bits,
-        .kmask = (((uint64_t)1 << c->hash_bits) - 1) << (32 + group_shift(c)),
-        .nmask = (uint64_t)c->signed_hash << 31,
     };
     if (c->word_max) {
         const uint64_t seed = hash_seed(c->hash_seed, 0);
@@ -498,9 +499,10 @@ int features_extract(feature_table *ft, const incite_config *c, const incite_tok
         (ft->want_origin && grow_array(&ft->first, &ft->first_cap, ft->n_emit + 1,
                                        sizeof *ft->first)))
         return INCITE_ENOMEM;
-    count_runs(ft, sorted, c->signed_hash);
+    const int fast = !em.origin && !em.target;
+    count_runs(ft, sorted, em.kshift, fast ? em.nmask : SIGN_BIT, c->signed_hash);
     if (ft->want_origin)
-        run_origins(ft, sorted);
+        run_origins(ft, sorted, em.kshift);
     return INCITE_OK;
 }
 

@@ -88,10 +88,11 @@ typedef struct feature_entry {
 } feature_entry;
 
 /* One post's features.  Every n-gram is first appended to emit[] as
- * key << 32 | negative << 31 | emission index (the index only when names
- * are wanted); one sort then groups equal keys, and counting the runs
- * yields e[]: distinct, sorted by key, which is the order the solvers want
- * and the order in which scoring walks the model's weights. */
+ * key << (64 - key bits) | negative << 31 | emission index when names are
+ * wanted, else key << (64 - key bits) | negative << (61 - hash_bits); one
+ * sort then groups equal keys, and counting the runs yields e[]: distinct,
+ * sorted by key, which is the order the solvers want and the order in
+ * which scoring walks the model's weights. */
 typedef struct feature_table {
     uint64_t *emit, *tmp; /* emissions, and the sort's output (n_emit + 3) */
     size_t n_emit, emit_cap, tmp_cap;
