@@ -26,11 +26,25 @@
 
 __extension__ typedef unsigned __int128 hash_u128;
 
+/* On x86-64 with GCC or Clang, one mulq in asm hands the product's halves
+ * over in two registers: GCC 12 otherwise parks the 128-bit product in a
+ * stack slot whenever the folded value goes on to anything but another
+ * multiply (a bucket's mask and or), a store and a load per feature.  The
+ * portable definition below computes the same values. */
+#if defined(__GNUC__) && defined(__x86_64__)
+static inline uint64_t hash_fold(uint64_t a, uint64_t b)
+{
+    uint64_t lo, hi;
+    __asm__("mulq %3" : "=a"(lo), "=d"(hi) : "a"(a), "rm"(b) : "cc");
+    return hi ^ lo;
+}
+#else
 static inline uint64_t hash_fold(uint64_t a, uint64_t b)
 {
     hash_u128 r = (hash_u128)a * b;
     return (uint64_t)(r >> 64) ^ (uint64_t)r;
 }
+#endif
 
 static inline uint64_t hash_step(uint64_t h, uint64_t x)
 {
