@@ -49,10 +49,12 @@ static inline uint64_t emission(const emitter *em, uint32_t group, uint64_t h, s
 
 /* emission() without the index, which only names need; the sign bit moves
  * from right below the bucket to two places further down, below the group
- * bits, with a shift that does not depend on the configuration. */
-static inline uint64_t fast_emission(const emitter *em, uint64_t group_bits, uint64_t h)
+ * bits, with a shift that does not depend on the configuration.  signs is
+ * constant where inlined: unsigned hashing skips the sign bit. */
+static inline uint64_t fast_emission(const emitter *em, uint64_t group_bits, uint64_t h,
+                                     int signs)
 {
-    return (h & em->bucket) | ((h >> 2) & em->nmask) | group_bits;
+    return (h & em->bucket) | (signs ? (h >> 2) & em->nmask : 0) | group_bits;
 }
 
 /* The general path: names and target crossing. */
@@ -94,7 +96,8 @@ static void word_ngrams(emitter *em, const incite_config *c, const uint64_t *th,
             for (size_t k = 1; k <= nmax && i + k <= ntok; k++) {
                 g = hash_step(g, th[i + k - 1]);
                 if (k >= nmin) {
-                    out[n] = fast_emission(em, (uint64_t)GROUP_WORD << em->kshift, hash_final(g));
+                    out[n] = fast_emission(em, (uint64_t)GROUP_WORD << em->kshift, hash_final(g),
+                                           1);
                     n++;
                 }
             }
@@ -193,7 +196,7 @@ enum { PAD = 8 };
 
 static inline size_t char_ngrams_fast(const emitter *em, uint64_t *restrict out, size_t n,
                                       const void *units, int wide, size_t L, uint64_t seed,
-                                      size_t nmin, size_t nmax)
+                                      size_t nmin, size_t nmax, int signs)
 {
     const uint64_t gb = (uint64_t)GROUP_CHAR << em->kshift;
     for (size_t i = 0; i + nmax <= L; i++) {
@@ -205,7 +208,7 @@ static inline size_t char_ngrams_fast(const emitter *em, uint64_t *restrict out,
 #pragma GCC unroll 8
         for (; j < nmax; j++) {
             h = hash_step(h, unit(units, (ptrdiff_t)(i + j), wide));
-            out[n++] = fast_emission(em, gb, hash_final(h));
+            out[n++] = fast_emission(em, gb, hash_final(h), signs);
         }
     }
 #pragma GCC unroll 8
@@ -220,7 +223,7 @@ static inline size_t char_ngrams_fast(const emitter *em, uint64_t *restrict out,
 #pragma GCC unroll 8
         for (; j < d; j++) {
             h = hash_step(h, unit(units, start + (ptrdiff_t)j, wide));
-            out[n] = fast_emission(em, gb, hash_final(h));
+            out[n] = fast_emission(em, gb, hash_final(h), signs);
             n += keep;
         }
     }
@@ -231,17 +234,18 @@ static inline size_t char_ngrams_fast(const emitter *em, uint64_t *restrict out,
  * points, with the orders as constants where inlined. */
 static inline size_t char_ngrams_token(const emitter *em, uint64_t *restrict out, size_t n,
                                        const incite_token *t, uint32_t *cp, uint64_t seed,
-                                       size_t nmin, size_t nmax)
+                                       size_t nmin, size_t nmax, int signs)
 {
     if (token_is_ascii(t))
         return char_ngrams_fast(em, out, n, t->text - 1, 0, (size_t)t->len + 2, seed, nmin,
-                                nmax);
+                                nmax, signs);
     size_t L = padded_code_points_fast(t, cp);
-    return char_ngrams_fast(em, out, n, cp, 1, L, seed, nmin, nmax);
+    return char_ngrams_fast(em, out, n, cp, 1, L, seed, nmin, nmax, signs);
 }
 
 /* Every word token's char n-grams, no names, no target.  The default
- * orders get their own copy of the loops, unrolled. */
+ * configuration (orders 2 to 5, unsigned) gets its own copy of the loops,
+ * unrolled. */
 static void char_ngrams_all(emitter *em, const incite_config *c, const incite_token *tok,
                             size_t ntok, uint32_t *cp)
 {
@@ -256,10 +260,10 @@ static void char_ngrams_all(emitter *em, const incite_config *c, const incite_to
     for (size_t i = 0; i < ntok; i++) {
         if (tok[i].kind != INCITE_TOKEN_WORD)
             continue;
-        if (nmin == 2 && nmax == 5)
-            n = char_ngrams_token(&local, out, n, &tok[i], cp, seed, 2, 5);
+        if (nmin == 2 && nmax == 5 && !local.sign)
+            n = char_ngrams_token(&local, out, n, &tok[i], cp, seed, 2, 5, 0);
         else
-            n = char_ngrams_token(&local, out, n, &tok[i], cp, seed, nmin, nmax);
+            n = char_ngrams_token(&local, out, n, &tok[i], cp, seed, nmin, nmax, local.sign);
     }
     em->n = n;
 }
