@@ -33,6 +33,10 @@ typedef struct normalizer {
     size_t fold_cap;
 } normalizer;
 
+/* The normalized text is followed by NORM_SLACK zero bytes, its NUL
+ * among them: the tokenizer reads it 8 bytes at a time. */
+enum { NORM_SLACK = 8 };
+
 int normalize(normalizer *nz, uint32_t flags, const char *in, size_t len,
               incite_text_stats *stats);
 void normalizer_release(normalizer *nz);
@@ -53,6 +57,8 @@ typedef struct tokenizer {
     size_t text_cap;
 } tokenizer;
 
+/* text[0..len) is followed by NORM_SLACK readable bytes (normalize()'s
+ * output). */
 int tokenize(tokenizer *tz, uint32_t flags, const char *text, size_t len);
 void tokenizer_release(tokenizer *tz);
 

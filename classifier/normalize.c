@@ -243,7 +243,7 @@ static int slow_run(normalizer *nz, const char *in, size_t len, size_t *i,
             return set_error(INCITE_EFORMAT, "utf8proc: %s", utf8proc_errmsg(k));
         rl = (size_t)k;
     }
-    if (grow_array(&nz->out, &nz->cap, *o + rl * 4 + (len - *i) + 2, 1))
+    if (grow_array(&nz->out, &nz->cap, *o + rl * 4 + (len - *i) + 1 + NORM_SLACK, 1))
         return INCITE_ENOMEM;
     char *out = nz->out;
     for (size_t k = 0; k < rl; k++) {
@@ -267,7 +267,7 @@ int normalize(normalizer *nz, uint32_t flags, const char *in, size_t len,
 {
     *st = (incite_text_stats){.bytes_in = len};
     /* ASCII never grows; slow_run() grows the buffer for what it adds. */
-    if (grow_array(&nz->out, &nz->cap, len + 2, 1))
+    if (grow_array(&nz->out, &nz->cap, len + 1 + NORM_SLACK, 1))
         return INCITE_ENOMEM;
     size_t i = 0, o = 0;
     int rc;
@@ -310,7 +310,7 @@ int normalize(normalizer *nz, uint32_t flags, const char *in, size_t len,
     }
     if (o > 0 && nz->out[o - 1] == ' ')
         o--;
-    nz->out[o] = '\0';
+    memset(nz->out + o, 0, NORM_SLACK);
     nz->len = o;
     return INCITE_OK;
 }
