@@ -276,6 +276,28 @@ static inline size_t lowest_byte(uint64_t m)
     return (size_t)((((m & (0 - m)) >> 7) * 0x0001020304050607ull) >> 56);
 }
 
+/* The end of the chunk (a run of non-spaces) at s[i], and whether it
+ * holds an '@', 8 bytes at a time: the text has no NUL before its end and
+ * NORM_SLACK zero bytes after it. */
+static size_t chunk_scan(const unsigned char *s, size_t i, size_t len, int *has_at)
+{
+    const uint64_t ones = 0x0101010101010101ull;
+    uint64_t at = 0;
+    for (;; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, sizeof x);
+        const uint64_t stop = zero_bytes(x ^ (' ' * ones)) | zero_bytes(x);
+        const uint64_t a = zero_bytes(x ^ ('@' * ones));
+        if (stop) {
+            at |= a & ((stop & (0 - stop)) - 1);
+            *has_at = at != 0;
+            i += lowest_byte(stop);
+            return i < len ? i : len;
+        }
+        at |= a;
+    }
+}
+
 /* The common case: a word of ASCII letters and digits ending in a space
  * or in ASCII punctuation other than an apostrophe, dot, comma or colon
  * (which scan_word() decides on).  It is copied as push_copy() would
@@ -353,9 +375,8 @@ int tokenize(tokenizer *tz, uint32_t flags, const char *text, size_t len)
             i++;
             continue;
         }
-        const unsigned char *sp = memchr(sc.s + i, ' ', len - i);
-        size_t chunk_end = sp ? (size_t)(sp - sc.s) : len;
-        int has_at = memchr(sc.s + i, '@', chunk_end - i) != NULL;
+        int has_at;
+        size_t chunk_end = chunk_scan(sc.s, i, len, &has_at);
         while (i < chunk_end && rc == INCITE_OK) {
             int32_t cp;
             size_t w;
