@@ -404,21 +404,31 @@ static const uint64_t *sort_emissions(uint64_t *a, uint64_t *out, size_t n, unsi
 /* Runs of equal keys -> distinct features with signed counts, without a
  * branch per emission: whether a run goes on is a coin toss.  Each
  * emission rewrites its run's entry.  Keys sit at kshift; neg is the
- * sign bit, and unsigned hashing (signs constant 0) makes every step 1. */
+ * sign bit, and unsigned hashing (signs constant 0) makes every step 1.
+ * A count is taken as a difference from where its run began (its index,
+ * or the running sum of steps), so that the loop carries nothing longer
+ * than one add or select per emission. */
 static inline void count_runs_signed(feature_table *ft, const uint64_t *restrict em,
                                      unsigned kshift, uint64_t neg, int signs)
 {
     feature_entry *restrict e = ft->e;
     const size_t n = ft->n_emit;
-    size_t k = 0;
+    size_t k = 0, start = 0;
+    int32_t sum = 0, base = 0;
     uint32_t prev = n ? (uint32_t)(em[0] >> kshift) : 0;
-    int32_t count = 0;
     for (size_t i = 0; i < n; i++) {
         uint32_t key = (uint32_t)(em[i] >> kshift);
         uint32_t fresh = key != prev;
-        int32_t step = signs ? 1 - 2 * ((em[i] & neg) != 0) : 1;
         k += fresh;
-        count = (fresh ? 0 : count) + step;
+        int32_t count;
+        if (signs) {
+            base = fresh ? sum : base;
+            sum += 1 - 2 * ((em[i] & neg) != 0);
+            count = sum - base;
+        } else {
+            start = fresh ? i : start;
+            count = (int32_t)(i + 1 - start);
+        }
         e[k] = (feature_entry){.key = key, .count = count};
         prev = key;
     }
