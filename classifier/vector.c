@@ -77,11 +77,12 @@ static inline void add_square(double s[4], unsigned groups, uint32_t g, double s
     }
 }
 
-/* vector_weigh() for a number of groups and with or without idf, both
- * constant where it is inlined. */
+/* vector_weigh() for a number of groups and with or without idf, all
+ * constant where it is inlined; unsigned hashing without idf keeps every
+ * feature (all_kept): counts are then at least 1. */
 static inline size_t weigh(const feature_table *ft, const incite_config *c, const float *idf,
                            size_t stride, incite_node *restrict out, double s[4],
-                           unsigned groups, int with_idf)
+                           unsigned groups, int with_idf, int all_kept)
 {
     /* locals: config fields are uint8_t and would be reloaded after
      * every store to out[] */
@@ -103,7 +104,7 @@ static inline size_t weigh(const feature_table *ft, const incite_config *c, cons
         out[k].value = v;
         /* an idf of 0 drops the feature, as does a count of 0 (signed
          * hashing), the only zero tf */
-        k += with_idf ? v != 0.0 : cnt != 0;
+        k += all_kept ? 1 : with_idf ? v != 0.0 : cnt != 0;
     }
     memcpy(s, acc, sizeof acc);
     return k;
@@ -115,10 +116,14 @@ size_t vector_weigh(const feature_table *ft, const incite_config *c, const float
     double ss[4] = {0};
     pthread_once(&sublinear_once, fill_sublinear);
     size_t k;
-    if (group_shift(c) == 1)
-        k = idf ? weigh(ft, c, idf, stride, out, ss, 2, 1) : weigh(ft, c, idf, stride, out, ss, 2, 0);
+    if (group_shift(c) == 1 && !idf && !c->signed_hash)
+        k = weigh(ft, c, idf, stride, out, ss, 2, 0, 1);
+    else if (group_shift(c) == 1)
+        k = idf ? weigh(ft, c, idf, stride, out, ss, 2, 1, 0)
+                : weigh(ft, c, idf, stride, out, ss, 2, 0, 0);
     else
-        k = idf ? weigh(ft, c, idf, stride, out, ss, 4, 1) : weigh(ft, c, idf, stride, out, ss, 4, 0);
+        k = idf ? weigh(ft, c, idf, stride, out, ss, 4, 1, 0)
+                : weigh(ft, c, idf, stride, out, ss, 4, 0, 0);
     for (int g = 0; g < 4; g++)
         inv[g] = ss[g] > 0 ? 1.0 / sqrt(ss[g]) : 0.0;
     return k;
@@ -132,6 +137,7 @@ long vector_build(const feature_table *ft, const incite_config *c, const float *
     double inv[4];
     size_t k = vector_weigh(ft, c, idf, 1, out, inv);
     const uint32_t gmask = (1u << group_shift(c)) - 1;
+#pragma GCC unroll 4
     for (size_t i = 0; i < k; i++)
         out[i].value *= inv[(uint32_t)(out[i].index - 1) & gmask];
     if (bias >= 0) {
