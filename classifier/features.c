@@ -194,23 +194,31 @@ static inline uint64_t unit(const void *units, ptrdiff_t k, int wide)
  * readable) and not kept. */
 enum { PAD = 8 };
 
-static inline size_t char_ngrams_fast(const emitter *em, uint64_t *restrict out, size_t n,
-                                      const void *units, int wide, size_t L, uint64_t seed,
-                                      size_t nmin, size_t nmax, int signs)
+/* Emissions of the n-grams of every order from unit i. */
+static inline size_t char_full(const emitter *em, uint64_t *restrict out, size_t n,
+                               const void *units, int wide, size_t i, uint64_t seed,
+                               size_t nmin, size_t nmax, int signs)
 {
     const uint64_t gb = (uint64_t)GROUP_CHAR << em->kshift;
-    for (size_t i = 0; i + nmax <= L; i++) {
-        uint64_t h = seed;
-        size_t j = 0;
+    uint64_t h = seed;
+    size_t j = 0;
 #pragma GCC unroll 8
-        for (; j + 1 < nmin; j++)
-            h = hash_step(h, unit(units, (ptrdiff_t)(i + j), wide));
+    for (; j + 1 < nmin; j++)
+        h = hash_step(h, unit(units, (ptrdiff_t)(i + j), wide));
 #pragma GCC unroll 8
-        for (; j < nmax; j++) {
-            h = hash_step(h, unit(units, (ptrdiff_t)(i + j), wide));
-            out[n++] = fast_emission(em, gb, hash_final(h), signs);
-        }
+    for (; j < nmax; j++) {
+        h = hash_step(h, unit(units, (ptrdiff_t)(i + j), wide));
+        out[n++] = fast_emission(em, gb, hash_final(h), signs);
     }
+    return n;
+}
+
+/* Emissions from the last nmax - nmin starts of L units. */
+static inline size_t char_tail(const emitter *em, uint64_t *restrict out, size_t n,
+                               const void *units, int wide, size_t L, uint64_t seed,
+                               size_t nmin, size_t nmax, int signs)
+{
+    const uint64_t gb = (uint64_t)GROUP_CHAR << em->kshift;
 #pragma GCC unroll 8
     for (size_t d = nmax - 1; d >= nmin; d--) {
         const ptrdiff_t start = (ptrdiff_t)L - (ptrdiff_t)d;
@@ -230,42 +238,74 @@ static inline size_t char_ngrams_fast(const emitter *em, uint64_t *restrict out,
     return n;
 }
 
-/* One token's char n-grams in place (ASCII) or from its decoded code
- * points, with the orders as constants where inlined. */
-static inline size_t char_ngrams_token(const emitter *em, uint64_t *restrict out, size_t n,
-                                       const incite_token *t, uint32_t *cp, uint64_t seed,
+/* Every word token's char n-grams, no names, no target.  An ASCII word's
+ * full starts (from which every order fits) are only listed in starts[]
+ * (up to FLAT of them, the rest at once) and its tail done; one loop over
+ * the list then emits them all, so that the number of starts, which
+ * varies from word to word, costs one mispredicted loop exit per post
+ * rather than per word.  Other words go start by start from their code
+ * points.  Inlined with the orders and signs as constants for the
+ * default configuration. */
+enum { FLAT = 8 };
+
+/* GCC would not inline a function this big twice, and the constants would
+ * not reach the loops. */
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
+
+static ALWAYS_INLINE size_t char_ngrams_words(const emitter *em, uint64_t *restrict out, size_t n,
+                                       const incite_token *tok, size_t ntok, uint32_t *cp,
+                                       const unsigned char **starts, uint64_t seed,
                                        size_t nmin, size_t nmax, int signs)
 {
-    if (token_is_ascii(t))
-        return char_ngrams_fast(em, out, n, t->text - 1, 0, (size_t)t->len + 2, seed, nmin,
-                                nmax, signs);
-    size_t L = padded_code_points_fast(t, cp);
-    return char_ngrams_fast(em, out, n, cp, 1, L, seed, nmin, nmax, signs);
+    size_t ns = 0;
+    for (size_t t = 0; t < ntok; t++) {
+        if (tok[t].kind != INCITE_TOKEN_WORD)
+            continue;
+        if (token_is_ascii(&tok[t])) {
+            const unsigned char *units = (const unsigned char *)tok[t].text - 1;
+            const size_t L = (size_t)tok[t].len + 2;
+            const size_t full = L >= nmax ? L - nmax + 1 : 0;
+#pragma GCC unroll 8
+            for (size_t q = 0; q < FLAT; q++)
+                starts[ns + q] = units + q;
+            if (full <= FLAT) {
+                ns += full;
+            } else {
+                ns += FLAT;
+                for (size_t i = FLAT; i < full; i++)
+                    n = char_full(em, out, n, units, 0, i, seed, nmin, nmax, signs);
+            }
+            n = char_tail(em, out, n, units, 0, L, seed, nmin, nmax, signs);
+        } else {
+            const size_t L = padded_code_points_fast(&tok[t], cp);
+            for (size_t i = 0; i + nmax <= L; i++)
+                n = char_full(em, out, n, cp, 1, i, seed, nmin, nmax, signs);
+            n = char_tail(em, out, n, cp, 1, L, seed, nmin, nmax, signs);
+        }
+    }
+    for (size_t k = 0; k < ns; k++)
+        n = char_full(em, out, n, starts[k], 0, 0, seed, nmin, nmax, signs);
+    return n;
 }
 
-/* Every word token's char n-grams, no names, no target.  The default
- * configuration (orders 2 to 5, unsigned) gets its own copy of the loops,
- * unrolled. */
 static void char_ngrams_all(emitter *em, const incite_config *c, const incite_token *tok,
-                            size_t ntok, uint32_t *cp)
+                            size_t ntok, uint32_t *cp, const unsigned char **starts)
 {
     const uint64_t seed = hash_seed(c->hash_seed, 2);
     const size_t nmin = c->char_min, nmax = c->char_max;
     const emitter local = *em;
-    uint64_t *restrict out = em->out;
-    size_t n = em->n;
     for (size_t k = 0; k < PAD; k++)
         cp[k] = BOUNDARY;
     cp += PAD;
-    for (size_t i = 0; i < ntok; i++) {
-        if (tok[i].kind != INCITE_TOKEN_WORD)
-            continue;
-        if (nmin == 2 && nmax == 5 && !local.sign)
-            n = char_ngrams_token(&local, out, n, &tok[i], cp, seed, 2, 5, 0);
-        else
-            n = char_ngrams_token(&local, out, n, &tok[i], cp, seed, nmin, nmax, local.sign);
-    }
-    em->n = n;
+    if (nmin == 2 && nmax == 5 && !local.sign)
+        em->n = char_ngrams_words(&local, em->out, em->n, tok, ntok, cp, starts, seed, 2, 5, 0);
+    else
+        em->n = char_ngrams_words(&local, em->out, em->n, tok, ntok, cp, starts, seed, nmin,
+                                  nmax, local.sign);
 }
 
 static void char_ngrams(emitter *em, const incite_config *c, const incite_token *t,
@@ -479,6 +519,7 @@ int features_extract(feature_table *ft, const incite_config *c, const incite_tok
         grow_array(&ft->scratch, &ft->scratch_cap, 2 * (longest + 3) + PAD,
                    sizeof *ft->scratch) ||
         grow_array(&ft->tok_hash, &ft->tok_hash_cap, ntok + 1, sizeof *ft->tok_hash) ||
+        grow_array(&ft->starts, &ft->starts_cap, FLAT * (ntok + 1), sizeof *ft->starts) ||
         (ft->want_origin &&
          grow_array(&ft->origin, &ft->origin_cap, emissions + 1, sizeof *ft->origin)))
         return INCITE_ENOMEM;
@@ -499,7 +540,7 @@ int features_extract(feature_table *ft, const incite_config *c, const incite_tok
         word_ngrams(&em, c, ft->tok_hash, ntok);
     }
     if (c->char_max && !em.origin && !em.target) {
-        char_ngrams_all(&em, c, tok, ntok, ft->scratch);
+        char_ngrams_all(&em, c, tok, ntok, ft->scratch, ft->starts);
     } else if (c->char_max) {
         uint32_t *cp = ft->scratch, *off = ft->scratch + longest + 3;
         for (size_t i = 0; i < ntok; i++)
@@ -529,5 +570,6 @@ void feature_table_release(feature_table *ft)
     free(ft->first);
     free(ft->scratch);
     free(ft->tok_hash);
+    free(ft->starts);
     *ft = (feature_table){0};
 }

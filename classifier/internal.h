@@ -113,6 +113,8 @@ typedef struct feature_table {
     size_t scratch_cap;
     uint64_t *tok_hash;  /* per-token hashes */
     size_t tok_hash_cap;
+    const unsigned char **starts; /* ASCII words' char n-gram starts */
+    size_t starts_cap;
 } feature_table;
 
 int features_extract(feature_table *ft, const incite_config *c,
