@@ -456,6 +456,7 @@ static inline void count_runs_signed(feature_table *ft, const uint64_t *restrict
     size_t k = 0, start = 0;
     int32_t sum = 0, base = 0;
     uint32_t prev = n ? (uint32_t)(em[0] >> kshift) : 0;
+#pragma GCC unroll 2
     for (size_t i = 0; i < n; i++) {
         uint32_t key = (uint32_t)(em[i] >> kshift);
         uint32_t fresh = key != prev;
