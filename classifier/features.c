@@ -405,18 +405,19 @@ static unsigned bucket_starts(uint16_t *count, size_t buckets)
  * that every slot (and out[0] and out[1]) holds until it is filled, and
  * nothing sorts below zero, so no bound check is needed.
  *
- * No emission moves past more than CROWD others, so the cost is linear;
- * if keys crafted to share top bits crowd a bucket, or beyond `small'
- * emissions (at most 2^TOP), radix sort takes over.  With names, small is
- * 1024, as it always was: radix sort orders equal keys by emission only,
- * this sort by sign first, and the name shown for a feature with both
- * signs would otherwise change.  Returns the sorted array:
+ * No emission moves past more than CROWD others, so the cost is linear:
+ * if keys crafted to share top bits (or one n-gram repeated) crowd a
+ * bucket, or beyond 2^TOP emissions, radix sort takes over.  With names,
+ * the choice stays what it always was, radix sort beyond 1024 emissions
+ * and this sort below: radix sort orders equal keys by emission alone,
+ * this sort by sign first, and the name shown for a feature emitted with
+ * both signs (a collision) must not change.  Returns the sorted array:
  * out, of n + 2 elements, from out[2], or one of a and out. */
 static const uint64_t *sort_emissions(uint64_t *a, uint64_t *out, size_t n, unsigned key_bits,
-                                      size_t small)
+                                      int names)
 {
     enum { TOP = 12, CROWD = 32 };
-    if (n > small)
+    if (n > (names ? 1024u : 1u << TOP))
         return radix_sort(a, out, n, key_bits);
     unsigned top = 4;
     while (top < TOP && ((size_t)1 << top) < n)   /* about one per bucket */
@@ -429,7 +430,7 @@ static const uint64_t *sort_emissions(uint64_t *a, uint64_t *out, size_t n, unsi
     memset(next, 0, buckets * sizeof *next);
     for (size_t i = 0; i < n; i++)
         next[a[i] >> shift]++;
-    if (bucket_starts(next, buckets) >= CROWD)
+    if (bucket_starts(next, buckets) >= CROWD && !names)
         return radix_sort(a, out, n, key_bits);
     memset(out, 0, (n + 2) * sizeof *out);
     uint64_t *t = out + 2;
@@ -556,7 +557,7 @@ int features_extract(feature_table *ft, const incite_config *c, const incite_tok
     ft->n_emit = em.n;
     const uint64_t *sorted =
         sort_emissions(ft->emit, ft->tmp, ft->n_emit, c->hash_bits + group_shift(c),
-                       ft->want_origin ? 1024 : 4096);
+                       ft->want_origin);
     if (grow_array(&ft->e, &ft->cap, ft->n_emit + 1, sizeof *ft->e) ||
         (ft->want_origin && grow_array(&ft->first, &ft->first_cap, ft->n_emit + 1,
                                        sizeof *ft->first)))
