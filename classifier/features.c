@@ -428,6 +428,7 @@ static const uint64_t *sort_emissions(uint64_t *a, uint64_t *out, size_t n, unsi
     const size_t buckets = (size_t)1 << top;
     uint16_t next[1 << TOP];
     memset(next, 0, buckets * sizeof *next);
+#pragma GCC unroll 2
     for (size_t i = 0; i < n; i++)
         next[a[i] >> shift]++;
     if (bucket_starts(next, buckets) >= CROWD && !names)
