@@ -12,7 +12,10 @@
  * key groups; a run of equal keys is one feature.  This is faster than a
  * hash table for posts of tweet size (no probing, no mispredicted
  * branches) and leaves the features sorted, as the solvers want them.
- * Long posts are radix-sorted, so no post costs more than linear time.
+ * The sort is a bucket sort in which no emission moves far, and radix sort
+ * takes crowded or very long posts, so no post costs more than linear
+ * time.  Without names or a target (scoring, training), emissions carry no
+ * index and the hot loops below are specialized for that case.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -184,17 +187,17 @@ static inline uint64_t unit(const void *units, ptrdiff_t k, int wide)
     return wide ? ((const uint32_t *)units)[k] : ((const unsigned char *)units)[k];
 }
 
-/* The hot loop of the whole core: one token's char n-grams, no names, no
- * target, from its L padded units; returns the new emission count.
- * First the starts from which n-grams of every order fit, then the last
- * nmax - nmin starts, from which d < nmax units remain: their emissions
- * are fixed in number, so they go without the branches that ragged loops
- * mispredict.  Start L - d exists only if L >= d; otherwise its emissions
- * are computed from what lies before the units (at least PAD of them are
- * readable) and not kept. */
+/* The hot loops of the whole core: a token's char n-grams, no names, no
+ * target, from its L padded units, in two parts.  char_full() emits the
+ * n-grams of every order from a start where they all fit; char_tail() the
+ * last nmax - nmin starts, from which d < nmax units remain: their
+ * emissions are fixed in number, so they go without the branches that
+ * ragged loops mispredict.  Start L - d exists only if L >= d; otherwise
+ * its emissions are computed from what lies before the units (at least
+ * PAD of them are readable) and not kept.  Both return the new emission
+ * count. */
 enum { PAD = 8 };
 
-/* Emissions of the n-grams of every order from unit i. */
 static inline size_t char_full(const emitter *em, uint64_t *restrict out, size_t n,
                                const void *units, int wide, size_t i, uint64_t seed,
                                size_t nmin, size_t nmax, int signs)
@@ -213,7 +216,6 @@ static inline size_t char_full(const emitter *em, uint64_t *restrict out, size_t
     return n;
 }
 
-/* Emissions from the last nmax - nmin starts of L units. */
 static inline size_t char_tail(const emitter *em, uint64_t *restrict out, size_t n,
                                const void *units, int wide, size_t L, uint64_t seed,
                                size_t nmin, size_t nmax, int signs)
@@ -256,10 +258,11 @@ enum { FLAT = 8 };
 #define ALWAYS_INLINE inline
 #endif
 
-static ALWAYS_INLINE size_t char_ngrams_words(const emitter *em, uint64_t *restrict out, size_t n,
-                                       const incite_token *tok, size_t ntok, uint32_t *cp,
-                                       const unsigned char **starts, uint64_t seed,
-                                       size_t nmin, size_t nmax, int signs)
+static ALWAYS_INLINE size_t char_ngrams_words(const emitter *em, uint64_t *restrict out,
+                                              size_t n, const incite_token *tok, size_t ntok,
+                                              uint32_t *cp, const unsigned char **starts,
+                                              uint64_t seed, size_t nmin, size_t nmax,
+                                              int signs)
 {
     size_t ns = 0;
     for (size_t t = 0; t < ntok; t++) {
@@ -337,8 +340,8 @@ static void char_ngrams(emitter *em, const incite_config *c, const incite_token 
     }
 }
 
-/* LSD radix sort on the key half, 11 bits a pass, back and forth between
- * a and tmp.  Returns the buffer that holds the result. */
+/* LSD radix sort on the key bits, 11 a pass, back and forth between a and
+ * tmp.  Returns the buffer that holds the result. */
 static uint64_t *radix_sort(uint64_t *a, uint64_t *tmp, size_t n, unsigned key_bits)
 {
     static _Thread_local uint32_t count[1 << 11];
@@ -409,9 +412,10 @@ static unsigned bucket_starts(uint16_t *count, size_t buckets)
  * if keys crafted to share top bits (or one n-gram repeated) crowd a
  * bucket, or beyond 2^TOP emissions, radix sort takes over.  With names,
  * the choice stays what it always was, radix sort beyond 1024 emissions
- * and this sort below: radix sort orders equal keys by emission alone,
- * this sort by sign first, and the name shown for a feature emitted with
- * both signs (a collision) must not change.  Returns the sorted array:
+ * and this sort (crowded or not) below: radix sort orders equal keys by
+ * emission alone, this sort by sign first, and the name shown for a
+ * feature emitted with both signs (a collision) must not change.
+ * Returns the sorted array:
  * out, of n + 2 elements, from out[2], or one of a and out. */
 static const uint64_t *sort_emissions(uint64_t *a, uint64_t *out, size_t n, unsigned key_bits,
                                       int names)
