@@ -157,10 +157,22 @@ static int push_repeatable(out *o, incite_token_kind kind, const unsigned char *
     return push_copy(o, kind, s, a, b, 0);
 }
 
-static int starts_with(const scan *sc, size_t i, const char *lit)
+/* Whether s starts with http://, https://, www. or ftp://, from one 8-byte
+ * load (the text has slack after it; no prefix holds the zero bytes that
+ * follow its end) and no branch on which: nearly no word is a URL. */
+static int url_at(const unsigned char *s)
 {
-    size_t l = strlen(lit);
-    return i + l <= sc->len && memcmp(sc->s + i, lit, l) == 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t x;
+    memcpy(&x, s, sizeof x);
+    return ((x & 0x00ffffffffffffffull) == 0x002f2f3a70747468ull) |    /* http:// */
+           (x == 0x2f2f3a7370747468ull) |                             /* https:// */
+           ((x & 0x00000000ffffffffull) == 0x000000002e777777ull) |    /* www. */
+           ((x & 0x0000ffffffffffffull) == 0x00002f2f3a707466ull);     /* ftp:// */
+#else
+    return memcmp(s, "http://", 7) == 0 || memcmp(s, "https://", 8) == 0 ||
+           memcmp(s, "www.", 4) == 0 || memcmp(s, "ftp://", 6) == 0;
+#endif
 }
 
 static int is_email_local(unsigned char c)
@@ -378,30 +390,31 @@ int tokenize(tokenizer *tz, uint32_t flags, const char *text, size_t len)
         int has_at;
         size_t chunk_end = chunk_scan(sc.s, i, len, &has_at);
         while (i < chunk_end && rc == INCITE_OK) {
-            int32_t cp;
-            size_t w;
-            enum cls c = cls_at(&sc, i, &cp, &w);
-            if (placeholders && (cp == 'h' || cp == 'w' || cp == 'f') &&
-                (starts_with(&sc, i, "http://") || starts_with(&sc, i, "https://") ||
-                 starts_with(&sc, i, "www.") || starts_with(&sc, i, "ftp://"))) {
+            /* A URL, an e-mail address, an ASCII word, by their first
+             * byte and without classifying a code point; then the rest. */
+            const unsigned char b = sc.s[i];
+            if (placeholders && url_at(sc.s + i)) {
                 rc = push_placeholder(&o, INCITE_TOKEN_URL);
                 i = chunk_end;
                 continue;
             }
             size_t el;
-            if (placeholders && has_at && cp < 0x80 && is_email_local((unsigned char)cp) &&
+            if (placeholders && has_at && b < 0x80 && is_email_local(b) &&
                 (el = match_email(&sc, i, chunk_end)) > 0) {
                 rc = push_placeholder(&o, INCITE_TOKEN_EMAIL);
                 i += el;
                 continue;
             }
-            if (c == C_LETTER || c == C_DIGIT) {
+            if (ascii_word_byte[b]) {
                 size_t end = push_ascii_word(&o, sc.s, i, chunk_end, collapse, &rc);
                 if (end) {
                     i = end;
                     continue;
                 }
             }
+            int32_t cp;
+            size_t w;
+            enum cls c = cls_at(&sc, i, &cp, &w);
             switch (c) {
             case C_LETTER:
             case C_MARK:
