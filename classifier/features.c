@@ -516,12 +516,14 @@ int features_extract(feature_table *ft, const incite_config *c, const incite_tok
     size_t emissions = 0, longest = 0;
     for (size_t n = c->word_min; c->word_max && n <= c->word_max; n++)
         emissions += ntok >= n ? ntok - n + 1 : 0;
-    for (size_t i = 0; c->char_max && i < ntok; i++)
-        if (tok[i].kind == INCITE_TOKEN_WORD) {
-            size_t L = (size_t)tok[i].len + 2;  /* bytes bound code points */
-            emissions += L * (c->char_max - c->char_min + 1u);
-            longest = tok[i].len > longest ? tok[i].len : longest;
-        }
+    for (size_t i = 0; c->char_max && i < ntok; i++) {
+        /* words only, counted by arithmetic: the kind is a coin toss;
+         * bytes bound code points */
+        const size_t word = tok[i].kind == INCITE_TOKEN_WORD;
+        const size_t len = word * tok[i].len;
+        emissions += word * (len + 2) * (c->char_max - c->char_min + 1u);
+        longest = len > longest ? len : longest;
+    }
     if (crossed)
         emissions *= 2;
     if (emissions >= SIGN_BIT)
