@@ -95,10 +95,11 @@ typedef struct feature_entry {
 
 /* One post's features.  Every n-gram is first appended to emit[] as
  * key << (64 - key bits) | negative << 31 | emission index when names are
- * wanted, else key << (64 - key bits) | negative << (61 - hash_bits); one
- * sort then groups equal keys, and counting the runs yields e[]: distinct,
- * sorted by key, which is the order the solvers want and the order in
- * which scoring walks the model's weights. */
+ * wanted or a target is crossed, else (the fast path) as key << (64 - key
+ * bits) | negative << (61 - hash_bits); one sort then groups equal keys,
+ * and counting the runs yields e[]: distinct, sorted by key, which is the
+ * order the solvers want and the order in which scoring walks the model's
+ * weights. */
 typedef struct feature_table {
     uint64_t *emit, *tmp; /* emissions, and the sort's output (n_emit + 3) */
     size_t n_emit, emit_cap, tmp_cap;
