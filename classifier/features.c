@@ -12,7 +12,10 @@
  * key groups; a run of equal keys is one feature.  This is faster than a
  * hash table for posts of tweet size (no probing, no mispredicted
  * branches) and leaves the features sorted, as the solvers want them.
- * Long posts are radix-sorted, so no post costs more than linear time.
+ * The sort is a bucket sort in which no emission moves far, and radix sort
+ * takes crowded or very long posts, so no post costs more than linear
+ * time.  Without names or a target (scoring, training), emissions carry no
+ * index and the hot loops below are specialized for that case.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -32,16 +35,29 @@ typedef struct emitter {
     size_t n;
     feature_origin *origin; /* NULL unless names are wanted */
     unsigned shift;      /* 64 - hash_bits */
-    unsigned gshift;     /* group_shift() */
+    unsigned kshift;     /* 64 - hash_bits - group_shift(): a key's place */
+    uint64_t bucket;     /* mask of a hash's top hash_bits bits */
+    uint64_t nmask;      /* fast_emission()'s sign bit, 0 if unsigned */
     int sign;            /* signed hashing */
     uint64_t target;     /* target hash, 0 when not crossing */
 } emitter;
 
+/* An emission left-aligns the key: its bucket is the hash's top hash_bits
+ * bits, kept in place, and the group follows them (see feature_table). */
 static inline uint64_t emission(const emitter *em, uint32_t group, uint64_t h, size_t n)
 {
-    uint64_t neg = ((h >> (em->shift - 1)) & (uint64_t)em->sign) << 31;
-    uint64_t key = (h >> em->shift) << em->gshift | group;
-    return key << 32 | neg | n;
+    uint64_t neg = (h >> (em->shift - 1)) & (uint64_t)em->sign;
+    return (h & em->bucket) | (uint64_t)group << em->kshift | neg << 31 | n;
+}
+
+/* emission() without the index, which only names need; the sign bit moves
+ * from right below the bucket to two places further down, below the group
+ * bits, with a shift that does not depend on the configuration.  signs is
+ * constant where inlined: unsigned hashing skips the sign bit. */
+static inline uint64_t fast_emission(const emitter *em, uint64_t group_bits, uint64_t h,
+                                     int signs)
+{
+    return (h & em->bucket) | (signs ? (h >> 2) & em->nmask : 0) | group_bits;
 }
 
 /* The general path: names and target crossing. */
@@ -85,7 +101,8 @@ static void word_ngrams(emitter *em, const incite_config *c, const uint64_t *th,
             for (size_t k = 1; k <= nmax && i + k <= ntok; k++) {
                 g = hash_step(g, th[i + k - 1]);
                 if (k >= nmin) {
-                    out[n] = emission(em, GROUP_WORD, hash_final(g), n);
+                    out[n] = fast_emission(em, (uint64_t)GROUP_WORD << em->kshift, hash_final(g),
+                                           1);
                     n++;
                 }
             }
@@ -129,26 +146,171 @@ static size_t padded_code_points(const incite_token *t, uint32_t *cp, uint32_t *
     return L;
 }
 
-/* The hot loop of the whole core: no names, no target. */
-static void char_ngrams_fast(emitter *em, const uint32_t *restrict cp, size_t L, uint64_t seed,
-                             size_t nmin, size_t nmax)
+/* A token's code points, padded with BOUNDARY, into cp[0..L); returns L. */
+static size_t padded_code_points_fast(const incite_token *t, uint32_t *restrict cp)
 {
-    uint64_t *restrict out = em->out;
-    size_t n = em->n;
-    const emitter local = *em;
-    for (size_t i = 0; i + nmin <= L; i++) {
-        uint64_t h = seed;
-        size_t j = i;
-        for (; j < i + nmin - 1; j++)
-            h = hash_step(h, cp[j]);
-        size_t jmax = i + nmax < L ? i + nmax : L;
-        for (; j < jmax; j++) {
-            h = hash_step(h, cp[j]);
-            out[n] = emission(&local, GROUP_CHAR, hash_final(h), n);
-            n++;
+    const unsigned char *s = (const unsigned char *)t->text;
+    size_t L = 0;
+    cp[L++] = BOUNDARY;
+    for (size_t b = 0; b < t->len;) {
+        if (s[b] < 0x80) {
+            cp[L++] = s[b++];
+        } else {
+            int32_t v;
+            b += utf8_next(s + b, &v);
+            cp[L++] = (uint32_t)v;
         }
     }
-    em->n = n;
+    cp[L++] = BOUNDARY;
+    return L;
+}
+
+/* Whether a token is all ASCII, a word at a time (TOKEN_SLACK readable
+ * bytes follow every token). */
+static inline int token_is_ascii(const incite_token *t)
+{
+    const size_t n = t->len;
+    uint64_t any = 0, w;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, t->text + i, sizeof w);
+        any |= w;
+    }
+    memcpy(&w, t->text + i, sizeof w);
+    any |= w & ~(~0ull << (8 * (n - i)));
+    return (any & 0x8080808080808080ull) == 0;
+}
+
+/* Unit k of a token's padded code points: a byte of an ASCII token, read
+ * in place (the tokenizer puts a space, which is BOUNDARY, on either side
+ * of a word), or a decoded code point. */
+static inline uint64_t unit(const void *units, ptrdiff_t k, int wide)
+{
+    return wide ? ((const uint32_t *)units)[k] : ((const unsigned char *)units)[k];
+}
+
+/* The hot loops of the whole core: a token's char n-grams, no names, no
+ * target, from its L padded units, in two parts.  char_full() emits the
+ * n-grams of every order from a start where they all fit; char_tail() the
+ * last nmax - nmin starts, from which d < nmax units remain: their
+ * emissions are fixed in number, so they go without the branches that
+ * ragged loops mispredict.  Start L - d exists only if L >= d; otherwise
+ * its emissions are computed from what lies before the units (at least
+ * PAD of them are readable) and not kept.  Both return the new emission
+ * count. */
+enum { PAD = 8 };
+
+static inline size_t char_full(const emitter *em, uint64_t *restrict out, size_t n,
+                               const void *units, int wide, size_t i, uint64_t seed,
+                               size_t nmin, size_t nmax, int signs)
+{
+    const uint64_t gb = (uint64_t)GROUP_CHAR << em->kshift;
+    uint64_t h = seed;
+    size_t j = 0;
+#pragma GCC unroll 8
+    for (; j + 1 < nmin; j++)
+        h = hash_step(h, unit(units, (ptrdiff_t)(i + j), wide));
+#pragma GCC unroll 8
+    for (; j < nmax; j++) {
+        h = hash_step(h, unit(units, (ptrdiff_t)(i + j), wide));
+        out[n++] = fast_emission(em, gb, hash_final(h), signs);
+    }
+    return n;
+}
+
+static inline size_t char_tail(const emitter *em, uint64_t *restrict out, size_t n,
+                               const void *units, int wide, size_t L, uint64_t seed,
+                               size_t nmin, size_t nmax, int signs)
+{
+    const uint64_t gb = (uint64_t)GROUP_CHAR << em->kshift;
+#pragma GCC unroll 8
+    for (size_t d = nmax - 1; d >= nmin; d--) {
+        const ptrdiff_t start = (ptrdiff_t)L - (ptrdiff_t)d;
+        const size_t keep = L >= d;
+        uint64_t h = seed;
+        size_t j = 0;
+#pragma GCC unroll 8
+        for (; j + 1 < nmin; j++)
+            h = hash_step(h, unit(units, start + (ptrdiff_t)j, wide));
+#pragma GCC unroll 8
+        for (; j < d; j++) {
+            h = hash_step(h, unit(units, start + (ptrdiff_t)j, wide));
+            out[n] = fast_emission(em, gb, hash_final(h), signs);
+            n += keep;
+        }
+    }
+    return n;
+}
+
+/* Every word token's char n-grams, no names, no target.  An ASCII word's
+ * full starts (from which every order fits) are only listed in starts[]
+ * (up to FLAT of them, the rest at once) and its tail done; one loop over
+ * the list then emits them all, so that the number of starts, which
+ * varies from word to word, costs one mispredicted loop exit per post
+ * rather than per word.  Other words go start by start from their code
+ * points.  Inlined with the orders and signs as constants for the
+ * default configuration. */
+enum { FLAT = 8 };
+
+/* GCC would not inline a function this big twice, and the constants would
+ * not reach the loops. */
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
+
+static ALWAYS_INLINE size_t char_ngrams_words(const emitter *em, uint64_t *restrict out,
+                                              size_t n, const incite_token *tok, size_t ntok,
+                                              uint32_t *cp, const unsigned char **starts,
+                                              uint64_t seed, size_t nmin, size_t nmax,
+                                              int signs)
+{
+    size_t ns = 0;
+    for (size_t t = 0; t < ntok; t++) {
+        if (tok[t].kind != INCITE_TOKEN_WORD)
+            continue;
+        if (token_is_ascii(&tok[t])) {
+            const unsigned char *units = (const unsigned char *)tok[t].text - 1;
+            const size_t L = (size_t)tok[t].len + 2;
+            const size_t full = L >= nmax ? L - nmax + 1 : 0;
+#pragma GCC unroll 8
+            for (size_t q = 0; q < FLAT; q++)
+                starts[ns + q] = units + q;
+            if (full <= FLAT) {
+                ns += full;
+            } else {
+                ns += FLAT;
+                for (size_t i = FLAT; i < full; i++)
+                    n = char_full(em, out, n, units, 0, i, seed, nmin, nmax, signs);
+            }
+            n = char_tail(em, out, n, units, 0, L, seed, nmin, nmax, signs);
+        } else {
+            const size_t L = padded_code_points_fast(&tok[t], cp);
+            for (size_t i = 0; i + nmax <= L; i++)
+                n = char_full(em, out, n, cp, 1, i, seed, nmin, nmax, signs);
+            n = char_tail(em, out, n, cp, 1, L, seed, nmin, nmax, signs);
+        }
+    }
+    for (size_t k = 0; k < ns; k++)
+        n = char_full(em, out, n, starts[k], 0, 0, seed, nmin, nmax, signs);
+    return n;
+}
+
+static void char_ngrams_all(emitter *em, const incite_config *c, const incite_token *tok,
+                            size_t ntok, uint32_t *cp, const unsigned char **starts)
+{
+    const uint64_t seed = hash_seed(c->hash_seed, 2);
+    const size_t nmin = c->char_min, nmax = c->char_max;
+    const emitter local = *em;
+    for (size_t k = 0; k < PAD; k++)
+        cp[k] = BOUNDARY;
+    cp += PAD;
+    if (nmin == 2 && nmax == 5 && !local.sign)
+        em->n = char_ngrams_words(&local, em->out, em->n, tok, ntok, cp, starts, seed, 2, 5, 0);
+    else
+        em->n = char_ngrams_words(&local, em->out, em->n, tok, ntok, cp, starts, seed, nmin,
+                                  nmax, local.sign);
 }
 
 static void char_ngrams(emitter *em, const incite_config *c, const incite_token *t,
@@ -157,10 +319,6 @@ static void char_ngrams(emitter *em, const incite_config *c, const incite_token 
     size_t L = padded_code_points(t, cp, off);
     const uint64_t seed = hash_seed(c->hash_seed, 2);
     const size_t nmin = c->char_min, nmax = c->char_max;
-    if (!em->origin && !em->target) {
-        char_ngrams_fast(em, cp, L, seed, nmin, nmax);
-        return;
-    }
     for (size_t i = 0; i < L; i++) {
         uint64_t h = seed;
         size_t jmax = i + nmax < L ? i + nmax : L;
@@ -184,86 +342,170 @@ static void char_ngrams(emitter *em, const incite_config *c, const incite_token 
     }
 }
 
-/* LSD radix sort on the key half, 11 bits a pass. */
-static void radix_sort(uint64_t *a, uint64_t *tmp, size_t n, unsigned key_bits)
+/* LSD radix sort on the key bits, 11 a pass, back and forth between a and
+ * tmp.  Returns the buffer that holds the result. */
+static uint64_t *radix_sort(uint64_t *a, uint64_t *tmp, size_t n, unsigned key_bits)
 {
-    static _Thread_local uint32_t count[(1 << 11) + 1];
-    for (unsigned shift = 32; shift < 32 + key_bits; shift += 11) {
+    static _Thread_local uint32_t count[1 << 11];
+    for (unsigned shift = 64 - key_bits; shift < 64; shift += 11) {
         memset(count, 0, sizeof count);
         for (size_t i = 0; i < n; i++)
-            count[((a[i] >> shift) & 0x7ff) + 1]++;
-        for (size_t d = 1; d <= (1 << 11); d++)
-            count[d] += count[d - 1];
+            count[(a[i] >> shift) & 0x7ff]++;
+        uint32_t sum = 0;
+        for (size_t d = 0; d < (1 << 11); d++) {
+            uint32_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
         for (size_t i = 0; i < n; i++)
             tmp[count[(a[i] >> shift) & 0x7ff]++] = a[i];
-        memcpy(a, tmp, n * sizeof *a);
+        uint64_t *t = a;
+        a = tmp;
+        tmp = t;
     }
+    return a;
 }
 
-/* Keys are hash-uniform: one counting pass on their top bits leaves
- * buckets of about one emission, which insertion sort finishes.  Beyond
- * SMALL emissions (or for keys crafted to share top bits, which make the
- * buckets long) radix sort keeps the cost linear. */
-static void sort_emissions(uint64_t *a, uint64_t *tmp, size_t n, unsigned key_bits)
+/* The smaller of x and y in *lo, the larger in *hi, without a branch:
+ * which one is larger is a coin toss. */
+static inline void order2(uint64_t x, uint64_t y, uint64_t *lo, uint64_t *hi)
 {
-    enum { SMALL = 1024, TOP = 12 };
-    if (n > SMALL) {
-        radix_sort(a, tmp, n, key_bits);
-        return;
+    uint64_t swap = 0 - (uint64_t)(x > y);
+    uint64_t d = (x ^ y) & swap;
+    *lo = x ^ d;
+    *hi = y ^ d;
+}
+
+/* Turns the counts of buckets (a multiple of 4, each count and their sum
+ * below 2^16) into exclusive prefix sums, four to a 64-bit word: within a
+ * word by two shifted adds, across words by a running total kept in all
+ * four lanes, so the loop carries one add per word.  Returns the OR of the
+ * counts, which reaches 2^k exactly if some count does. */
+static unsigned bucket_starts(uint16_t *count, size_t buckets)
+{
+    const uint64_t lanes = 0x0001000100010001ull;
+    uint64_t total = 0, any = 0;
+    for (size_t q = 0; q < buckets; q += 4) {
+        uint64_t x;
+        memcpy(&x, count + q, sizeof x);
+        any |= x;
+        uint64_t incl = x + (x << 16);
+        incl += incl << 32;
+        uint64_t start = incl - x + total;
+        memcpy(count + q, &start, sizeof start);
+        total += (incl >> 48) * lanes;
     }
+    any |= any >> 32;
+    any |= any >> 16;
+    return (unsigned)(any & 0xffff);
+}
+
+/* Keys are hash-uniform: a counting pass on their top bits gives buckets
+ * of about one emission.  Each emission is then stored at its bucket's
+ * next slot and, as in insertion sort, moved back past the larger ones
+ * already there, so that one pass places and sorts.  Nearly always it
+ * moves by one place or none: that step is done without a branch, and
+ * only a move further back (the bucket's third emission or later) loops.
+ * What lies before a bucket is a smaller bucket's emission or the zero
+ * that every slot (and out[0] and out[1]) holds until it is filled, and
+ * nothing sorts below zero, so no bound check is needed.
+ *
+ * No emission moves past more than CROWD others, so the cost is linear:
+ * if keys crafted to share top bits (or one n-gram repeated) crowd a
+ * bucket, or beyond 2^TOP emissions, radix sort takes over.  With names,
+ * the choice stays what it always was, radix sort beyond 1024 emissions
+ * and this sort (crowded or not) below: radix sort orders equal keys by
+ * emission alone, this sort by sign first, and the name shown for a
+ * feature emitted with both signs (a collision) must not change.
+ * Returns the sorted array:
+ * out, of n + 2 elements, from out[2], or one of a and out. */
+static const uint64_t *sort_emissions(uint64_t *a, uint64_t *out, size_t n, unsigned key_bits,
+                                      int names)
+{
+    enum { TOP = 12, CROWD = 32 };
+    if (n > (names ? 1024u : 1u << TOP))
+        return radix_sort(a, out, n, key_bits);
     unsigned top = 4;
-    while (top < TOP && ((size_t)1 << top) < n)   /* about two per bucket */
+    while (top < TOP && ((size_t)1 << top) < n)   /* about one per bucket */
         top++;
     if (top > key_bits)
         top = key_bits;
-    unsigned shift = 32 + key_bits - top;
-    uint16_t start[(1 << TOP) + 1];
-    memset(start, 0, sizeof(uint16_t) * (((size_t)1 << top) + 1));
+    const unsigned shift = 64 - top;
+    const size_t buckets = (size_t)1 << top;
+    uint16_t next[1 << TOP];
+    memset(next, 0, buckets * sizeof *next);
+#pragma GCC unroll 2
     for (size_t i = 0; i < n; i++)
-        start[(a[i] >> shift) + 1]++;
-    for (size_t d = 1; d <= ((size_t)1 << top); d++)
-        start[d] = (uint16_t)(start[d] + start[d - 1]);
-    for (size_t i = 0; i < n; i++)
-        tmp[start[a[i] >> shift]++] = a[i];
-    for (size_t i = 1; i < n; i++) {
-        uint64_t v = tmp[i];
-        size_t j = i;
-        for (; j > 0 && tmp[j - 1] > v; j--)
-            tmp[j] = tmp[j - 1];
-        tmp[j] = v;
+        next[a[i] >> shift]++;
+    if (bucket_starts(next, buckets) >= CROWD && !names)
+        return radix_sort(a, out, n, key_bits);
+    memset(out, 0, (n + 2) * sizeof *out);
+    uint64_t *t = out + 2;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t v = a[i];
+        size_t j = next[v >> shift]++;
+        order2(t[j - 1], v, &t[j - 1], &t[j]);
+        if (t[j - 2] > v) {
+            for (j--; t[j - 1] > v; j--)
+                t[j] = t[j - 1];
+            t[j] = v;
+        }
     }
-    memcpy(a, tmp, n * sizeof *a);
+    return t;
 }
 
 /* Runs of equal keys -> distinct features with signed counts, without a
- * branch per emission: each one rewrites the current run's entry. */
-static void count_runs(feature_table *ft)
+ * branch per emission: whether a run goes on is a coin toss.  Each
+ * emission rewrites its run's entry.  Keys sit at kshift; neg is the
+ * sign bit, and unsigned hashing (signs constant 0) makes every step 1.
+ * A count is taken as a difference from where its run began (its index,
+ * or the running sum of steps), so that the loop carries nothing longer
+ * than one add or select per emission. */
+static inline void count_runs_signed(feature_table *ft, const uint64_t *restrict em,
+                                     unsigned kshift, uint64_t neg, int signs)
 {
-    const uint64_t *restrict em = ft->emit;
     feature_entry *restrict e = ft->e;
-    size_t n = ft->n_emit;
-    if (!n) {
-        ft->n = 0;
-        return;
-    }
-    size_t k = 0;
-    uint32_t prev = (uint32_t)(em[0] >> 32);
-    int32_t count = 0;
-    uint32_t first = (uint32_t)(em[0] & (SIGN_BIT - 1));
+    const size_t n = ft->n_emit;
+    size_t k = 0, start = 0;
+    int32_t sum = 0, base = 0;
+    uint32_t prev = n ? (uint32_t)(em[0] >> kshift) : 0;
+#pragma GCC unroll 2
     for (size_t i = 0; i < n; i++) {
-        /* arithmetic, not conditionals: the compiler would branch on them,
-         * and whether a run goes on is a coin toss */
-        uint32_t key = (uint32_t)(em[i] >> 32);
+        uint32_t key = (uint32_t)(em[i] >> kshift);
         uint32_t fresh = key != prev;
-        int32_t step = 1 - 2 * (int32_t)((em[i] >> 31) & 1);
         k += fresh;
-        uint32_t mask = 0u - fresh;
-        count = (int32_t)((uint32_t)count & ~mask) + step;
-        first = (first & ~mask) | ((uint32_t)em[i] & (uint32_t)(SIGN_BIT - 1) & mask);
-        e[k] = (feature_entry){.key = key, .count = count, .origin = first};
+        int32_t count;
+        if (signs) {
+            base = fresh ? sum : base;
+            sum += 1 - 2 * ((em[i] & neg) != 0);
+            count = sum - base;
+        } else {
+            start = fresh ? i : start;
+            count = (int32_t)(i + 1 - start);
+        }
+        e[k] = (feature_entry){.key = key, .count = count};
         prev = key;
     }
-    ft->n = k + 1;
+    ft->n = n ? k + 1 : 0;
+}
+
+static void count_runs(feature_table *ft, const uint64_t *em, unsigned kshift, uint64_t neg,
+                       int signs)
+{
+    if (signs)
+        count_runs_signed(ft, em, kshift, neg, 1);
+    else
+        count_runs_signed(ft, em, kshift, neg, 0);
+}
+
+/* Where each feature came from, for names: its run's first emission
+ * (the sort puts unsigned emissions first, then by index). */
+static void run_origins(feature_table *ft, const uint64_t *restrict em, unsigned kshift)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < ft->n_emit; i++)
+        if (i == 0 || em[i] >> kshift != em[i - 1] >> kshift)
+            ft->first[k++] = (uint32_t)(em[i] & (SIGN_BIT - 1));
 }
 
 int features_extract(feature_table *ft, const incite_config *c, const incite_token *tok,
@@ -279,20 +521,24 @@ int features_extract(feature_table *ft, const incite_config *c, const incite_tok
         emissions += nmain >= n ? nmain - n + 1 : 0;
     if (c->word_min == 1 && c->word_max)
         emissions += ntok - nmain;
-    for (size_t i = 0; c->char_max && i < ntok; i++)
-        if (tok[i].kind == INCITE_TOKEN_WORD) {
-            size_t L = (size_t)tok[i].len + 2;  /* bytes bound code points */
-            emissions += L * (c->char_max - c->char_min + 1u);
-            longest = tok[i].len > longest ? tok[i].len : longest;
-        }
+    for (size_t i = 0; c->char_max && i < ntok; i++) {
+        /* words only, counted by arithmetic: the kind is a coin toss;
+         * bytes bound code points */
+        const size_t word = tok[i].kind == INCITE_TOKEN_WORD;
+        const size_t len = word * tok[i].len;
+        emissions += word * (len + 2) * (c->char_max - c->char_min + 1u);
+        longest = len > longest ? len : longest;
+    }
     if (crossed)
         emissions *= 2;
     if (emissions >= SIGN_BIT)
         return set_error(INCITE_ELIMIT, "a post with more than 2^31 n-grams");
     if (grow_array(&ft->emit, &ft->emit_cap, emissions + 1, sizeof *ft->emit) ||
-        grow_array(&ft->tmp, &ft->tmp_cap, emissions + 1, sizeof *ft->tmp) ||
-        grow_array(&ft->scratch, &ft->scratch_cap, 2 * (longest + 3), sizeof *ft->scratch) ||
+        grow_array(&ft->tmp, &ft->tmp_cap, emissions + 3, sizeof *ft->tmp) ||
+        grow_array(&ft->scratch, &ft->scratch_cap, 2 * (longest + 3) + PAD,
+                   sizeof *ft->scratch) ||
         grow_array(&ft->tok_hash, &ft->tok_hash_cap, ntok + 1, sizeof *ft->tok_hash) ||
+        grow_array(&ft->starts, &ft->starts_cap, FLAT * (ntok + 1), sizeof *ft->starts) ||
         (ft->want_origin &&
          grow_array(&ft->origin, &ft->origin_cap, emissions + 1, sizeof *ft->origin)))
         return INCITE_ENOMEM;
@@ -300,29 +546,40 @@ int features_extract(feature_table *ft, const incite_config *c, const incite_tok
         .out = ft->emit,
         .origin = ft->want_origin ? ft->origin : NULL,
         .shift = 64u - c->hash_bits,
-        .gshift = group_shift(c),
+        .kshift = 64u - c->hash_bits - group_shift(c),
+        .bucket = ~0ull << (64u - c->hash_bits),
+        .nmask = (uint64_t)c->signed_hash << (61u - c->hash_bits),
         .sign = c->signed_hash,
         .target = crossed ? target_hash(c->hash_seed, target) : 0,
     };
     if (c->word_max) {
         const uint64_t seed = hash_seed(c->hash_seed, 0);
         for (size_t i = 0; i < ntok; i++)
-            ft->tok_hash[i] = hash_bytes(seed, tok[i].text, tok[i].len);
+            ft->tok_hash[i] = hash_bytes_padded(seed, tok[i].text, tok[i].len);
         word_ngrams(&em, c, ft->tok_hash, 0, nmain, c->word_max);
         if (c->word_min == 1)
             word_ngrams(&em, c, ft->tok_hash, nmain, ntok, 1);
     }
-    if (c->char_max) {
+    if (c->char_max && !em.origin && !em.target) {
+        char_ngrams_all(&em, c, tok, ntok, ft->scratch, ft->starts);
+    } else if (c->char_max) {
         uint32_t *cp = ft->scratch, *off = ft->scratch + longest + 3;
         for (size_t i = 0; i < ntok; i++)
             if (tok[i].kind == INCITE_TOKEN_WORD)
                 char_ngrams(&em, c, &tok[i], (uint32_t)i, cp, off);
     }
     ft->n_emit = em.n;
-    sort_emissions(ft->emit, ft->tmp, ft->n_emit, c->hash_bits + group_shift(c));
-    if (grow_array(&ft->e, &ft->cap, ft->n_emit + 1, sizeof *ft->e))
+    const uint64_t *sorted =
+        sort_emissions(ft->emit, ft->tmp, ft->n_emit, c->hash_bits + group_shift(c),
+                       ft->want_origin);
+    if (grow_array(&ft->e, &ft->cap, ft->n_emit + 1, sizeof *ft->e) ||
+        (ft->want_origin && grow_array(&ft->first, &ft->first_cap, ft->n_emit + 1,
+                                       sizeof *ft->first)))
         return INCITE_ENOMEM;
-    count_runs(ft);
+    const int fast = !em.origin && !em.target;
+    count_runs(ft, sorted, em.kshift, fast ? em.nmask : SIGN_BIT, c->signed_hash);
+    if (ft->want_origin)
+        run_origins(ft, sorted, em.kshift);
     return INCITE_OK;
 }
 
@@ -332,7 +589,9 @@ void feature_table_release(feature_table *ft)
     free(ft->tmp);
     free(ft->e);
     free(ft->origin);
+    free(ft->first);
     free(ft->scratch);
     free(ft->tok_hash);
+    free(ft->starts);
     *ft = (feature_table){0};
 }

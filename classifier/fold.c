@@ -32,24 +32,35 @@
 #include "utf8.h"
 
 /* Where folded texts go: a buffer sized before any is written, so the
- * spans handed out never move. */
+ * spans handed out never move, laid out as the tokenizer lays out its own
+ * (internal.h, TOKEN_SLACK): spaces first, a space after each text, slack
+ * at the end - features.c reads words in 8-byte loads and in place. */
 typedef struct writer {
     char *p;
     size_t n, cap;
 } writer;
 
+/* Room for a text of up to n bytes, its space and the slack after it. */
 static char *reserve(writer *w, size_t n)
 {
-    return w->n + n <= w->cap ? w->p + w->n : NULL;
+    return w->n + n + 1 + TOKEN_SLACK <= w->cap ? w->p + w->n : NULL;
+}
+
+/* The text of length len just written at w->p + w->n is done. */
+static const char *commit(writer *w, size_t len)
+{
+    const char *t = w->p + w->n;
+    w->p[w->n + len] = ' ';
+    w->n += len + 1;
+    return t;
 }
 
 static int push_variant(tokenizer *tz, writer *w, size_t len)
 {
     if (grow_array(&tz->tok, &tz->cap, tz->n + 1, sizeof *tz->tok))
         return INCITE_ENOMEM;
-    tz->tok[tz->n++] = (incite_token){.text = w->p + w->n, .len = (uint32_t)len,
+    tz->tok[tz->n++] = (incite_token){.text = commit(w, len), .len = (uint32_t)len,
                                       .kind = INCITE_TOKEN_WORD, .flags = INCITE_TOKEN_VARIANT};
-    w->n += len;
     return INCITE_OK;
 }
 
@@ -121,9 +132,8 @@ static int fold_homoglyphs(tokenizer *tz, writer *w, size_t nmain)
             j += (uint32_t)utf8_next(s + j, &cp);
             dst[k++] = confusable_ascii((uint32_t)cp);
         }
-        t->text = dst;
+        t->text = commit(w, k);
         t->len = (uint32_t)k;
-        w->n += k;
     }
     return INCITE_OK;
 }
@@ -259,8 +269,8 @@ static int fold_spacing(tokenizer *tz, writer *w)
             memcpy(dst + k, tz->tok[t].text, tz->tok[t].len);
             k += tz->tok[t].len;
         }
-        w->n += k;
-        tz->tok[out++] = (incite_token){.text = dst, .len = (uint32_t)k, .kind = INCITE_TOKEN_WORD};
+        tz->tok[out++] = (incite_token){.text = commit(w, k), .len = (uint32_t)k,
+                                        .kind = INCITE_TOKEN_WORD};
         i = j;
     }
     tz->n = out;
@@ -340,12 +350,13 @@ int fold_tokens(tokenizer *tz, uint32_t flags, const char *text, size_t len)
         return INCITE_OK;
     /* room: homoglyphs rewrite a word no longer, a joined run is its
      * letters, leet reads a word and a chunk up to 3 times longer, an
-     * unstretched word is shorter, a romanization up to 2 times longer:
-     * 13 times the post bounds all of it */
-    size_t need = 13 * len + 64;
+     * unstretched word is shorter, a romanization up to 2 times longer -
+     * 13 times the post - and a space after each, at most one a byte */
+    size_t need = 14 * len + 64 + 2 * TOKEN_SLACK;
     if (grow_array(&tz->fold, &tz->fold_cap, need, 1))
         return INCITE_ENOMEM;
-    writer w = {.p = tz->fold, .cap = tz->fold_cap};
+    memset(tz->fold, ' ', TOKEN_SLACK);
+    writer w = {.p = tz->fold, .n = TOKEN_SLACK, .cap = tz->fold_cap};
     int rc = INCITE_OK;
     /* the rewrites of the word sequence first, then the variants after it */
     if (flags & INCITE_FOLD_HOMOGLYPH)

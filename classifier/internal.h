@@ -33,22 +33,35 @@ typedef struct normalizer {
     size_t fold_cap;
 } normalizer;
 
+/* The normalized text is followed by NORM_SLACK zero bytes, its NUL
+ * among them: the tokenizer reads it 8 bytes at a time. */
+enum { NORM_SLACK = 8 };
+
 int normalize(normalizer *nz, uint32_t flags, const char *in, size_t len,
               incite_text_stats *stats);
 void normalizer_release(normalizer *nz);
 
 /* ---- tokenize.c: normalized text -> tokens -------------------------- */
 
+/* Token texts are laid out for features.c, which reads them in whole
+ * 8-byte words and a word's char n-grams in place: every token's text is
+ * followed by at least TOKEN_SLACK readable bytes, and a copied token (any
+ * but a placeholder; every word) is preceded and followed by a space, with
+ * TOKEN_SLACK readable bytes before that space. */
+enum { TOKEN_SLACK = 8 };
+
 typedef struct tokenizer {
     incite_token *tok;
     size_t n, cap;
     size_t nmain;        /* tok[0..nmain): the post's own; the rest: folded variants */
-    char *text;          /* every token's bytes, back to back */
+    char *text;          /* TOKEN_SLACK spaces, then each token's bytes and a space */
     size_t text_cap;
     char *fold;          /* folded texts (fold.c) */
     size_t fold_cap;
 } tokenizer;
 
+/* text[0..len) is followed by NORM_SLACK readable bytes (normalize()'s
+ * output). */
 int tokenize(tokenizer *tz, uint32_t flags, const char *text, size_t len);
 void tokenizer_release(tokenizer *tz);
 
@@ -85,26 +98,31 @@ enum { ORIGIN_WORD = 1, ORIGIN_CHAR = 2 };
 typedef struct feature_entry {
     uint32_t key;        /* 0-based dimension: bucket << group_shift | group */
     int32_t count;       /* occurrences, signed when hashing is signed */
-    uint32_t origin;     /* index into feature_table.origin (names only) */
 } feature_entry;
 
 /* One post's features.  Every n-gram is first appended to emit[] as
- * key << 32 | negative << 31 | emission index; one sort then groups equal
- * keys, and counting the runs yields e[]: distinct, sorted by key, which
- * is the order the solvers want and the order in which scoring walks the
- * model's weights. */
+ * key << (64 - key bits) | negative << 31 | emission index when names are
+ * wanted or a target is crossed, else (the fast path) as key << (64 - key
+ * bits) | negative << (61 - hash_bits); one sort then groups equal keys,
+ * and counting the runs yields e[]: distinct, sorted by key, which is the
+ * order the solvers want and the order in which scoring walks the model's
+ * weights. */
 typedef struct feature_table {
-    uint64_t *emit, *tmp; /* emissions, and the radix sort's second buffer */
+    uint64_t *emit, *tmp; /* emissions, and the sort's output (n_emit + 3) */
     size_t n_emit, emit_cap, tmp_cap;
     feature_entry *e;    /* distinct features, sorted by key */
     size_t n, cap;
     feature_origin *origin; /* per emission, when want_origin */
     size_t origin_cap;
+    uint32_t *first;     /* per feature: its first emission's origin[] index */
+    size_t first_cap;
     int want_origin;
     uint32_t *scratch;   /* one token's code points and byte offsets */
     size_t scratch_cap;
     uint64_t *tok_hash;  /* per-token hashes */
     size_t tok_hash_cap;
+    const unsigned char **starts; /* ASCII words' char n-gram starts */
+    size_t starts_cap;
 } feature_table;
 
 /* tok[0..nmain) is the post's word sequence; tok[nmain..ntok) are folded

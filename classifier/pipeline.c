@@ -166,7 +166,7 @@ int featurizer_names(incite_featurizer *f, const uint32_t *entries, size_t n, co
     for (size_t i = 0; i < n; i++) {
         const feature_entry *e = &f->ft.e[entries[i]];
         size_t start = pos;
-        if (render(f, &f->ft.origin[e->origin], e->key, &pos) || put(f, &pos, "", 0))
+        if (render(f, &f->ft.origin[f->ft.first[entries[i]]], e->key, &pos) || put(f, &pos, "", 0))
             return INCITE_ENOMEM;
         pos++;
         names[i] = (const char *)(uintptr_t)start;
@@ -195,7 +195,7 @@ long incite_featurizer_features(incite_featurizer *f, const float *idf, size_t i
         if ((int)e->key + 1 != f->nodes[k].index)
             continue;
         size_t start = pos;
-        if (render(f, &f->ft.origin[e->origin], e->key, &pos) || put(f, &pos, "", 0))
+        if (render(f, &f->ft.origin[f->ft.first[i]], e->key, &pos) || put(f, &pos, "", 0))
             return INCITE_ENOMEM;
         pos++;   /* keep the NUL */
         f->named[k] = (incite_feature){.index = e->key, .value = f->nodes[k].value,

@@ -92,7 +92,8 @@ static inline enum cls cls_at(const scan *sc, size_t i, int32_t *cp, size_t *w)
     return classify(*cp);
 }
 
-static const char *const placeholder[] = {
+/* Padded to leave TOKEN_SLACK readable bytes after the text. */
+static const char placeholder[][8 + TOKEN_SLACK] = {
     [INCITE_TOKEN_URL] = "<url>", [INCITE_TOKEN_USER] = "<user>", [INCITE_TOKEN_EMAIL] = "<email>",
 };
 
@@ -105,7 +106,7 @@ typedef struct out {
 static int push(out *o, incite_token_kind kind, const char *text, size_t len)
 {
     tokenizer *tz = o->tz;
-    if (grow_array(&tz->tok, &tz->cap, tz->n + 1, sizeof *tz->tok))
+    if (tz->n == tz->cap && grow_array(&tz->tok, &tz->cap, tz->n + 1, sizeof *tz->tok))
         return INCITE_ENOMEM;
     tz->tok[tz->n++] = (incite_token){.text = text, .len = (uint32_t)len, .kind = (uint8_t)kind};
     return INCITE_OK;
@@ -136,7 +137,8 @@ static int push_copy(out *o, incite_token_kind kind, const unsigned char *s, siz
         }
         i += w;
     }
-    o->text_len += n;
+    dst[n] = ' ';
+    o->text_len += n + 1;
     return push(o, kind, dst, n);
 }
 
@@ -155,10 +157,22 @@ static int push_repeatable(out *o, incite_token_kind kind, const unsigned char *
     return push_copy(o, kind, s, a, b, 0);
 }
 
-static int starts_with(const scan *sc, size_t i, const char *lit)
+/* Whether s starts with http://, https://, www. or ftp://, from one 8-byte
+ * load (the text has slack after it; no prefix holds the zero bytes that
+ * follow its end) and no branch on which: nearly no word is a URL. */
+static int url_at(const unsigned char *s)
 {
-    size_t l = strlen(lit);
-    return i + l <= sc->len && memcmp(sc->s + i, lit, l) == 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t x;
+    memcpy(&x, s, sizeof x);
+    return ((x & 0x00ffffffffffffffull) == 0x002f2f3a70747468ull) |    /* http:// */
+           (x == 0x2f2f3a7370747468ull) |                             /* https:// */
+           ((x & 0x00000000ffffffffull) == 0x000000002e777777ull) |    /* www. */
+           ((x & 0x0000ffffffffffffull) == 0x00002f2f3a707466ull);     /* ftp:// */
+#else
+    return memcmp(s, "http://", 7) == 0 || memcmp(s, "https://", 8) == 0 ||
+           memcmp(s, "www.", 4) == 0 || memcmp(s, "ftp://", 6) == 0;
+#endif
 }
 
 static int is_email_local(unsigned char c)
@@ -239,50 +253,130 @@ static size_t scan_word(const scan *sc, size_t i, int *all_digits)
     return i;
 }
 
+/* Bytes of an ASCII word: a-z and 0-9 (the text is case-folded). */
+static const unsigned char ascii_word_byte[256] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
+    ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1,
+    ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
+    ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+    ['y'] = 1, ['z'] = 1,
+};
+
+/* Eight bytes at a time (SWAR): a mask with the high bit of each byte of
+ * x that is a-z or 0-9. */
+static inline uint64_t word_bytes(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    const uint64_t t = x & ~high;   /* a byte >= 0x80 is cut below */
+    uint64_t ge_a = t + (0x80 - 'a') * ones, gt_z = t + (0x7f - 'z') * ones;
+    uint64_t ge_0 = t + (0x80 - '0') * ones, gt_9 = t + (0x7f - '9') * ones;
+    return ((ge_a & ~gt_z) | (ge_0 & ~gt_9)) & ~x & high;
+}
+
+/* High bit of each byte of x that is zero. */
+static inline uint64_t zero_bytes(uint64_t x)
+{
+    const uint64_t low = 0x7f7f7f7f7f7f7f7full;
+    return ~(((x & low) + low) | x | low);
+}
+
+/* Index of the lowest byte whose high bit is set in m (m != 0), by a
+ * multiply instead of a count-trailing-zeros builtin. */
+static inline size_t lowest_byte(uint64_t m)
+{
+    return (size_t)((((m & (0 - m)) >> 7) * 0x0001020304050607ull) >> 56);
+}
+
+/* The end of the chunk (a run of non-spaces) at s[i], and whether it
+ * holds an '@', 8 bytes at a time: the text has no NUL before its end and
+ * NORM_SLACK zero bytes after it. */
+static size_t chunk_scan(const unsigned char *s, size_t i, size_t len, int *has_at)
+{
+    const uint64_t ones = 0x0101010101010101ull;
+    uint64_t at = 0;
+    for (;; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, sizeof x);
+        const uint64_t stop = zero_bytes(x ^ (' ' * ones)) | zero_bytes(x);
+        const uint64_t a = zero_bytes(x ^ ('@' * ones));
+        if (stop) {
+            at |= a & ((stop & (0 - stop)) - 1);
+            *has_at = at != 0;
+            i += lowest_byte(stop);
+            return i < len ? i : len;
+        }
+        at |= a;
+    }
+}
+
 /* The common case: a word of ASCII letters and digits ending in a space
  * or in ASCII punctuation other than an apostrophe, dot, comma or colon
- * (which scan_word() decides on).  Returns its end, or 0 to take the
- * general path. */
-static size_t ascii_word(const scan *sc, size_t i, size_t end)
+ * (which scan_word() decides on).  It is copied as push_copy() would
+ * (letters and digits, so a number is all digits, and only non-digits
+ * collapse).  A word of up to 7 bytes without a letter repeated three
+ * times, nearly every one, is found, tested and copied 8 bytes at a time
+ * (the text has slack after it), with no branch that depends on its
+ * length; others go byte by byte.  Returns the word's end, or 0, having
+ * pushed nothing, to take the general path. */
+static size_t push_ascii_word(out *o, const unsigned char *s, size_t i, size_t end,
+                              int collapse, int *rc)
 {
-    size_t j = i;
-    while (j < end && sc->s[j] < 0x80 &&
-           (ascii_cls[sc->s[j]] == C_LETTER || ascii_cls[sc->s[j]] == C_DIGIT))
-        j++;
+    char *dst = o->tz->text + o->text_len;
+    uint64_t x;
+    memcpy(&x, s + i, sizeof x);
+    const uint64_t high = 0x8080808080808080ull;
+    const uint64_t word = word_bytes(x), stop = ~word & high;
+    size_t j, k;
+    unsigned letters;
+    if (stop) {
+        j = i + lowest_byte(stop);
+        const uint64_t in = (stop & (0 - stop)) - 1;   /* the word's bytes' bits */
+        const uint64_t alpha = (x + (0x80 - 'a') * 0x0101010101010101ull) & word & in;
+        const uint64_t triples = zero_bytes(x ^ (x << 8)) & zero_bytes(x ^ (x << 16));
+        if (collapse && (triples & alpha))
+            goto bytewise;
+        memcpy(dst, &x, sizeof x);
+        k = j - i;
+        letters = alpha != 0;
+    } else {
+bytewise:
+        j = i;
+        k = 0;
+        letters = 0;
+        unsigned p1 = 0, p2 = 0;   /* the last two bytes */
+        for (; j < end && ascii_word_byte[s[j]]; j++) {
+            unsigned ch = s[j];
+            unsigned letter = ch >= 'a';
+            letters |= letter;
+            /* a third repeat of a letter is dropped */
+            unsigned drop = (unsigned)collapse & letter & (ch == p1) & (ch == p2);
+            dst[k] = (char)ch;
+            k += !drop;
+            p2 = p1;
+            p1 = ch;
+        }
+    }
     if (j < end) {
-        unsigned char b = sc->s[j];
+        unsigned char b = s[j];
         if (b >= 0x80 || b == '\'' || b == '.' || b == ',' || b == ':')
             return 0;
     }
+    dst[k] = ' ';
+    o->text_len += k + 1;
+    *rc = push(o, letters ? INCITE_TOKEN_WORD : INCITE_TOKEN_NUMBER, dst, k);
     return j;
-}
-
-/* push_copy() for an ASCII word: letters and digits, so a number is all
- * digits, and only non-digits collapse. */
-static int push_ascii(out *o, const unsigned char *s, size_t n, int collapse)
-{
-    char *dst = o->tz->text + o->text_len;
-    size_t k = 0;
-    int digits = 1;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = s[i];
-        int letter = ch >= 'a';
-        digits &= !letter;
-        /* a third repeat of a letter is dropped */
-        if (collapse && letter && i >= 2 && ch == s[i - 1] && ch == s[i - 2])
-            continue;
-        dst[k++] = (char)ch;
-    }
-    o->text_len += k;
-    return push(o, digits ? INCITE_TOKEN_NUMBER : INCITE_TOKEN_WORD, dst, k);
 }
 
 int tokenize(tokenizer *tz, uint32_t flags, const char *text, size_t len)
 {
     tz->n = 0;
+    /* the leading spaces, each token's bytes (no more than the text's)
+     * and a space, then the slack: well within 2 * len + 64 */
     if (grow_array(&tz->text, &tz->text_cap, 2 * len + 64, 1))
         return INCITE_ENOMEM;
-    out o = {.tz = tz, .text_len = 0, .flags = flags};
+    memset(tz->text, ' ', TOKEN_SLACK);
+    out o = {.tz = tz, .text_len = TOKEN_SLACK, .flags = flags};
     scan sc = {.s = (const unsigned char *)text, .len = len};
     const int placeholders = (flags & INCITE_TOK_PLACEHOLDERS) != 0;
     const int collapse = (flags & INCITE_TOK_ELONGATION) != 0;
@@ -293,35 +387,34 @@ int tokenize(tokenizer *tz, uint32_t flags, const char *text, size_t len)
             i++;
             continue;
         }
-        const unsigned char *sp = memchr(sc.s + i, ' ', len - i);
-        size_t chunk_end = sp ? (size_t)(sp - sc.s) : len;
-        int has_at = memchr(sc.s + i, '@', chunk_end - i) != NULL;
+        int has_at;
+        size_t chunk_end = chunk_scan(sc.s, i, len, &has_at);
         while (i < chunk_end && rc == INCITE_OK) {
-            int32_t cp;
-            size_t w;
-            enum cls c = cls_at(&sc, i, &cp, &w);
-            if (placeholders && (cp == 'h' || cp == 'w' || cp == 'f') &&
-                (starts_with(&sc, i, "http://") || starts_with(&sc, i, "https://") ||
-                 starts_with(&sc, i, "www.") || starts_with(&sc, i, "ftp://"))) {
+            /* A URL, an e-mail address, an ASCII word, by their first
+             * byte and without classifying a code point; then the rest. */
+            const unsigned char b = sc.s[i];
+            if (placeholders && url_at(sc.s + i)) {
                 rc = push_placeholder(&o, INCITE_TOKEN_URL);
                 i = chunk_end;
                 continue;
             }
             size_t el;
-            if (placeholders && has_at && cp < 0x80 && is_email_local((unsigned char)cp) &&
+            if (placeholders && has_at && b < 0x80 && is_email_local(b) &&
                 (el = match_email(&sc, i, chunk_end)) > 0) {
                 rc = push_placeholder(&o, INCITE_TOKEN_EMAIL);
                 i += el;
                 continue;
             }
-            if (c == C_LETTER || c == C_DIGIT) {
-                size_t end = ascii_word(&sc, i, chunk_end);
+            if (ascii_word_byte[b]) {
+                size_t end = push_ascii_word(&o, sc.s, i, chunk_end, collapse, &rc);
                 if (end) {
-                    rc = push_ascii(&o, sc.s + i, end - i, collapse);
                     i = end;
                     continue;
                 }
             }
+            int32_t cp;
+            size_t w;
+            enum cls c = cls_at(&sc, i, &cp, &w);
             switch (c) {
             case C_LETTER:
             case C_MARK:

@@ -13,6 +13,7 @@
  */
 #include <math.h>
 #include <pthread.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -25,9 +26,12 @@
 
 /* 1 + ln(k) for the small counts that make up nearly every feature;
  * filled once, by the same log() as the rest, so results do not depend
- * on which path computed them.  sublinear[0] = 0. */
+ * on which path computed them.  sublinear[0] = 0.  signed_tf[s][c +
+ * TF_TABLE - 1] is the signed tf of count c, |c| < TF_TABLE, for
+ * sublinear_tf = s: one load instead of the branches of vector_tf(). */
 enum { TF_TABLE = 64 };
 static double sublinear[TF_TABLE];
+static double signed_tf[2][2 * TF_TABLE - 1];
 static pthread_once_t sublinear_once = PTHREAD_ONCE_INIT;
 
 static void fill_sublinear(void)
@@ -35,6 +39,12 @@ static void fill_sublinear(void)
     sublinear[0] = 0.0;
     for (int k = 1; k < TF_TABLE; k++)
         sublinear[k] = 1.0 + log((double)k);
+    for (int k = TF_TABLE - 1; k >= 0; k--) {   /* +0.0 last, for count 0 */
+        signed_tf[0][TF_TABLE - 1 - k] = -(double)k;
+        signed_tf[0][TF_TABLE - 1 + k] = (double)k;
+        signed_tf[1][TF_TABLE - 1 - k] = -sublinear[k];
+        signed_tf[1][TF_TABLE - 1 + k] = sublinear[k];
+    }
 }
 
 double vector_tf(const incite_config *c, int32_t count)
@@ -53,41 +63,84 @@ double vector_tf(const incite_config *c, int32_t count)
     return count < 0 ? -tf : tf;
 }
 
-size_t vector_weigh(const feature_table *ft, const incite_config *c, const float *idf,
-                    size_t stride, incite_node *restrict out, uint32_t *restrict src,
-                    double inv[4])
+/* Adds sq to the sum of group g and +0.0 to the others, which leaves
+ * them unchanged: each group's sum is still the same sequence of adds in
+ * key order, but lives in a register.  (Through an array indexed by the
+ * group, every add waited for the previous one's store.)  The +0.0 comes
+ * from masking sq's bits: the group is a coin toss, and a conditional
+ * would become a mispredicted jump. */
+static inline void add_square(double s[4], unsigned groups, uint32_t g, double sq)
+{
+    static const uint64_t one_hot[4][4] = {
+        {~0ull, 0, 0, 0}, {0, ~0ull, 0, 0}, {0, 0, ~0ull, 0}, {0, 0, 0, ~0ull},
+    };
+    uint64_t b;
+    memcpy(&b, &sq, sizeof b);
+    for (unsigned k = 0; k < groups; k++) {
+        uint64_t m = b & one_hot[g][k];
+        double x;
+        memcpy(&x, &m, sizeof x);
+        s[k] += x;
+    }
+}
+
+/* vector_weigh() for a number of groups and with or without idf, all
+ * constant where it is inlined; unsigned hashing without idf keeps every
+ * feature (all_kept): counts are then at least 1. */
+static inline size_t weigh(const feature_table *ft, const incite_config *c, const float *idf,
+                           size_t stride, incite_node *restrict out, uint32_t *restrict src,
+                           double s[4], unsigned groups, int with_idf, int all_kept)
 {
     /* locals: config fields are uint8_t and would be reloaded after
      * every store to out[] */
-    const uint32_t gmask = (1u << group_shift(c)) - 1;
-    const int sub = c->sublinear_tf;
+    const uint32_t gmask = groups - 1;
+    const double *tf = signed_tf[c->sublinear_tf] + TF_TABLE - 1;
     const feature_entry *restrict e = ft->e;
     const size_t n = ft->n;
-    double ss[4] = {0};
+    double acc[4] = {0};   /* not s[]: its stores would stay in the loop */
     size_t k = 0;
-    pthread_once(&sublinear_once, fill_sublinear);
     /* A model's rows are megabytes and a post's keys scattered over them:
      * ask for rows well ahead, so their cache misses overlap. */
-    if (idf)
+    if (with_idf)
         for (size_t i = 0; i < n && i < PREFETCH_AHEAD; i++)
             prefetch(idf + (size_t)e[i].key * stride);
     for (size_t i = 0; i < n; i++) {
         uint32_t key = e[i].key;
-        if (idf && i + PREFETCH_AHEAD < n)
+        if (with_idf && i + PREFETCH_AHEAD < n)
             prefetch(idf + (size_t)e[i + PREFETCH_AHEAD].key * stride);
         int32_t cnt = e[i].count;
-        uint32_t mag = (uint32_t)(cnt < 0 ? -cnt : cnt);
-        double v = (sub && mag < TF_TABLE) ? sublinear[mag] : vector_tf(c, (int32_t)mag);
-        v = cnt < 0 ? -v : v;
-        if (idf)
+        double v = (uint32_t)cnt + (TF_TABLE - 1) < 2 * TF_TABLE - 1 ? tf[cnt]
+                                                                     : vector_tf(c, cnt);
+        if (with_idf)
             v *= idf[(size_t)key * stride];
-        ss[key & gmask] += v * v;
+        add_square(acc, groups, key & gmask, v * v);
         out[k].index = (int)key + 1;
         out[k].value = v;
         if (src)
             src[k] = (uint32_t)i;
-        k += v != 0.0;   /* an idf of 0 drops the feature */
+        /* an idf of 0 drops the feature, as does a count of 0 (signed
+         * hashing), the only zero tf */
+        k += all_kept ? 1 : with_idf ? v != 0.0 : cnt != 0;
     }
+    memcpy(s, acc, sizeof acc);
+    return k;
+}
+
+size_t vector_weigh(const feature_table *ft, const incite_config *c, const float *idf,
+                    size_t stride, incite_node *restrict out, uint32_t *restrict src,
+                    double inv[4])
+{
+    double ss[4] = {0};
+    pthread_once(&sublinear_once, fill_sublinear);
+    size_t k;
+    if (group_shift(c) == 1 && !idf && !c->signed_hash)
+        k = weigh(ft, c, idf, stride, out, src, ss, 2, 0, 1);
+    else if (group_shift(c) == 1)
+        k = idf ? weigh(ft, c, idf, stride, out, src, ss, 2, 1, 0)
+                : weigh(ft, c, idf, stride, out, src, ss, 2, 0, 0);
+    else
+        k = idf ? weigh(ft, c, idf, stride, out, src, ss, 4, 1, 0)
+                : weigh(ft, c, idf, stride, out, src, ss, 4, 0, 0);
     for (int g = 0; g < 4; g++)
         inv[g] = ss[g] > 0 ? 1.0 / sqrt(ss[g]) : 0.0;
     return k;
@@ -101,6 +154,7 @@ long vector_build(const feature_table *ft, const incite_config *c, const float *
     double inv[4];
     size_t k = vector_weigh(ft, c, idf, idf_stride, out, NULL, inv);
     const uint32_t gmask = (1u << group_shift(c)) - 1;
+#pragma GCC unroll 4
     for (size_t i = 0; i < k; i++)
         out[i].value *= inv[(uint32_t)(out[i].index - 1) & gmask];
     if (bias >= 0) {
