@@ -10,6 +10,7 @@
 
 #include "batch.h"
 #include "cli.h"
+#include "internal.h"
 
 #define BATCH_POSTS 256
 #define BATCH_BYTES (1 << 20)
@@ -23,6 +24,7 @@ typedef struct pipeline {
     pthread_cond_t cv;
     uint64_t filled, taken, emitted;
     int eof, error;
+    char why[512];           /* the reader's error message: it is per thread */
     batch_input *inputs;
     size_t ninputs, cur;
     uint64_t seq;            /* posts read so far */
@@ -131,6 +133,7 @@ static void *reader_main(void *arg)
         pthread_mutex_lock(&p->mu);
         if (rc < 0) {
             p->error = rc;
+            snprintf(p->why, sizeof p->why, "%s", incite_last_error());
             p->eof = 1;
             pthread_cond_broadcast(&p->cv);
             break;
@@ -240,5 +243,7 @@ int batch_run(batch_input *inputs, size_t ninputs, int threads, batch_work_fn wo
     free(workers);
     free(args);
     free_ring(&p);
+    if (rc)   /* the reader's message, on this thread as batch.h promises */
+        set_error(rc, "%s", p.why);
     return rc;
 }

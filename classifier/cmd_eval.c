@@ -379,6 +379,8 @@ int main(int argc, char **argv)
         cli_die(EXIT_FAILURE_RUN, "%s", incite_last_error());
     if (fp != stdin)
         fclose(fp);
+    if (incite_dataset_size(d) == 0)
+        cli_die(EXIT_FAILURE_RUN, "%s: no rows to evaluate", path);
     eval e = {.n = incite_dataset_size(d)};
     incite_model *model = NULL;
     if (model_path) {

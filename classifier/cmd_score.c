@@ -406,6 +406,10 @@ static void emit(void *ctx, const batch *b)
         fwrite(b->out.s, 1, b->out.len, stdout);
     if (R.line_buffered)
         fflush(stdout);
+    /* the output is gone (a pipe closed while SIGPIPE is ignored, a full
+     * disk): stop now rather than read and score the rest for nobody */
+    if (ferror(stdout))
+        cli_die(EXIT_FAILURE_RUN, "writing the output: %s", strerror(errno));
 }
 
 static void print_handles(void)

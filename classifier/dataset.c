@@ -194,7 +194,8 @@ int incite_dataset_read(FILE *fp, const char *name, const incite_reader_options 
         h = hash_bytes(h, lab, strlen(lab));
         h = hash_bytes(h, d->target_off[i] == NONE ? "" : d->arena + d->target_off[i],
                        d->target_off[i] == NONE ? 0 : strlen(d->arena + d->target_off[i]));
-        h = hash_step(h, (uint64_t)(d->weight[i] * 1e6));
+        double w = d->weight[i] * 1e6;   /* > 0; past 2^64 every weight hashes alike */
+        h = hash_step(h, w < 18446744073709551616.0 ? (uint64_t)w : UINT64_MAX);
         h = hash_bytes(h, d->arena + d->text_off[i], d->text_len[i]);
     }
     d->checksum = h;

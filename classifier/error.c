@@ -35,10 +35,13 @@ const char *incite_last_error(void)
 
 int set_error(int code, const char *fmt, ...)
 {
+    /* formatted aside: an argument may be incite_last_error() itself */
+    char detail[sizeof last_error];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(last_error, sizeof last_error, fmt, ap);
+    vsnprintf(detail, sizeof detail, fmt, ap);
     va_end(ap);
+    memcpy(last_error, detail, sizeof last_error);
     return code;
 }
 

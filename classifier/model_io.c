@@ -34,6 +34,7 @@
 #define MODEL_VERSION 1u
 #define MODEL_SEED 0x5eed1c17u
 #define MAX_SECTION_BYTES ((uint64_t)1 << 34)
+#define MAX_ROW_FLOATS ((uint64_t)1 << 28)   /* 1 GiB of rows */
 
 /* ---- writing ------------------------------------------------------ */
 
@@ -456,6 +457,7 @@ static int read_labels(loader *L)
     for (; got < n; got++) {
         labels[got] = get_str(r, MODEL_MAX_LABEL_LEN);
         if (!labels[got] || !labels[got][0]) {
+            free(labels[got]);   /* an empty label was allocated */
             rc = bad(L, "bad label");
             break;
         }
@@ -507,6 +509,11 @@ static int read_kind(loader *L)
     m->ndec = scheme_decisions(m->scheme, m->nlabels);
     m->stride = kind == MODEL_LINEAR ? 1 + m->ndec : 1;
     size_t dim = incite_config_dimension(&m->cfg);
+    /* a configuration can ask for more rows than any real model needs: a
+     * limit, not an allocation that happens to fail */
+    if ((uint64_t)dim * m->stride > MAX_ROW_FLOATS)
+        return set_error(INCITE_ELIMIT, "%s: model too large: %zu features x %zu values per row",
+                         L->path, dim, m->stride);
     m->rows = calloc(dim * m->stride, sizeof *m->rows);
     m->calib = calloc(m->ndec, sizeof *m->calib);
     if (kind == MODEL_LINEAR)
@@ -782,25 +789,42 @@ int incite_model_load(const char *path, incite_model **out)
 {
     clear_error();
     *out = NULL;
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
+    /* O_NONBLOCK: opening a FIFO (or a device) must not wait for a writer
+     * before fstat() refuses it; it changes nothing for a regular file */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
         return set_error(INCITE_EIO, "%s: cannot open: %s", path, strerror(errno));
     struct stat st;
-    if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
-        fclose(fp);
+    FILE *fp;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
         return set_error(INCITE_EIO, "%s: not a regular file", path);
+    }
+    if (!(fp = fdopen(fd, "rb"))) {
+        close(fd);
+        return set_error(INCITE_EIO, "%s: cannot open: %s", path, strerror(errno));
     }
     if ((uint64_t)st.st_size > MAX_SECTION_BYTES) {
         fclose(fp);
         return set_error(INCITE_EFORMAT, "%s: too large to be a model", path);
     }
     size_t n = (size_t)st.st_size;
-    unsigned char *p = malloc(n ? n : 1);
+    /* the magic first: no memory, and no reading, for what is no model */
+    unsigned char magic[8];
+    size_t got = n >= sizeof magic ? fread(magic, 1, sizeof magic, fp) : 0;
+    if (got != sizeof magic || memcmp(magic, MAGIC, sizeof magic) != 0) {
+        int rerr = ferror(fp);
+        fclose(fp);
+        return rerr ? set_error(INCITE_EIO, "%s: read error", path)
+                    : set_error(INCITE_EFORMAT, "%s: not an incite model file", path);
+    }
+    unsigned char *p = malloc(n);
     if (!p) {
         fclose(fp);
         return set_error(INCITE_ENOMEM, "%s: out of memory reading %zu bytes", path, n);
     }
-    size_t got = fread(p, 1, n, fp);
+    memcpy(p, magic, sizeof magic);
+    got += fread(p + sizeof magic, 1, n - sizeof magic, fp);
     int rerr = ferror(fp);
     fclose(fp);
     if (got != n || rerr) {

@@ -65,6 +65,8 @@ static size_t html_entity(const char *s, size_t n, int32_t *cp)
             else if (hex && ch >= 'A' && ch <= 'F') d = ch - 'A' + 10;
             else break;
             v = v * (hex ? 16 : 10) + d;
+            if (v > 0x10FFFF)
+                v = 0x110000;   /* out of range whatever follows; never overflows */
         }
         if (!digits || i >= n || s[i] != ';' || v <= 0 || v > 0x10FFFF ||
             (v >= 0xD800 && v <= 0xDFFF))
@@ -126,7 +128,7 @@ static int decompose_into(int32_t **buf, size_t *cap, size_t *len, int32_t cp,
     for (;;) {
         int bc = 0;
         utf8proc_ssize_t room = (utf8proc_ssize_t)(*cap - *len);
-        utf8proc_ssize_t k = utf8proc_decompose_char(cp, *buf + *len, room, opt, &bc);
+        utf8proc_ssize_t k = utf8proc_decompose_char(cp, *buf ? *buf + *len : NULL, room, opt, &bc);
         if (k < 0)
             return set_error(INCITE_EFORMAT, "utf8proc: %s", utf8proc_errmsg(k));
         if (k <= room) {
@@ -153,15 +155,24 @@ static int run_append(normalizer *nz, size_t *rl, int32_t cp, uint32_t flags)
 }
 
 /* Canonical ordering of combining marks, which utf8proc leaves to its
- * string-level entry points; stable, so equal classes keep their order. */
+ * string-level entry points; stable, so equal classes keep their order.
+ * As in Unicode's Stream-Safe Text Format (UAX #15), a run of more than
+ * MAX_NONSTARTERS marks is ordered that many at a time: no real text has
+ * such a run, and hostile text then costs linear time, not quadratic. */
+#define MAX_NONSTARTERS 30
 static void canonical_order(int32_t *s, size_t n)
 {
-    for (size_t i = 1; i < n; i++) {
+    size_t run = 0, first = 0;   /* marks since the last starter; where this chunk of them starts */
+    for (size_t i = 0; i < n; i++) {
         int ci = utf8proc_get_property(s[i])->combining_class;
-        if (!ci)
+        if (!ci) {
+            run = 0;
             continue;
+        }
+        if (run++ % MAX_NONSTARTERS == 0)
+            first = i;
         size_t j = i;
-        while (j > 0) {
+        while (j > first) {
             int cj = utf8proc_get_property(s[j - 1])->combining_class;
             if (cj <= ci)
                 break;

@@ -70,6 +70,8 @@ incite_reader *incite_reader_new(FILE *fp, const char *name, const incite_reader
     size_t limit = r->opt.max_bytes;
     if (limit && r->opt.format != INCITE_INPUT_PLAIN)
         limit = limit > (SIZE_MAX - LINE_SLACK) / 6 ? 0 : limit * 6 + LINE_SLACK;
+    else if (limit)   /* room for a BOM and the CR of CRLF: check_text() cuts the text */
+        limit = limit > SIZE_MAX - 4 ? 0 : limit + 4;
     line_reader_init(&r->lr, fp, limit);
     r->format = r->opt.format;
     return r;

@@ -115,7 +115,7 @@ void sb_field(strbuf *b, const char *s, size_t n)
     reserve(b, n);
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
-        b->s[b->len++] = (c == '\t' || c == '\n' || c == '\r') ? ' ' : c;
+        b->s[b->len++] = (c == '\t' || c == '\n' || c == '\r' || c == '\0') ? ' ' : c;
     }
     b->s[b->len] = '\0';
 }

@@ -186,12 +186,16 @@ static int is_domain(unsigned char c)
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
 }
 
-/* Length of an e-mail address at s[i..end), or 0. */
-static size_t match_email(const scan *sc, size_t i, size_t end)
+/* Length of an e-mail address at s[i..end), or 0.  *local_end is where
+ * the local part stops: when there is no address at i, there is none at
+ * any start before it either (the same local part runs into the same
+ * '@' and domain), so the caller need not try them. */
+static size_t match_email(const scan *sc, size_t i, size_t end, size_t *local_end)
 {
     size_t j = i;
     while (j < end && is_email_local(sc->s[j]))
         j++;
+    *local_end = j;
     if (j == i || j >= end || sc->s[j] != '@')
         return 0;
     j++;
@@ -389,6 +393,7 @@ int tokenize(tokenizer *tz, uint32_t flags, const char *text, size_t len)
         }
         int has_at;
         size_t chunk_end = chunk_scan(sc.s, i, len, &has_at);
+        size_t no_email_before = 0;   /* linear: each local part is scanned once */
         while (i < chunk_end && rc == INCITE_OK) {
             /* A URL, an e-mail address, an ASCII word, by their first
              * byte and without classifying a code point; then the rest. */
@@ -399,8 +404,8 @@ int tokenize(tokenizer *tz, uint32_t flags, const char *text, size_t len)
                 continue;
             }
             size_t el;
-            if (placeholders && has_at && b < 0x80 && is_email_local(b) &&
-                (el = match_email(&sc, i, chunk_end)) > 0) {
+            if (placeholders && has_at && i >= no_email_before && b < 0x80 && is_email_local(b) &&
+                (el = match_email(&sc, i, chunk_end, &no_email_before)) > 0) {
                 rc = push_placeholder(&o, INCITE_TOKEN_EMAIL);
                 i += el;
                 continue;
