@@ -24,16 +24,17 @@ void couple_pairwise(size_t k, const double *r, double *p, double *scratch);
 /* What a model decided about one post. */
 typedef struct decision {
     int label;           /* predicted label */
-    double margin;       /* the decision value that chose it, oriented
-                            toward it (what --explain decomposes) */
-    size_t dec;          /* ...which decision function that was */
-    double sign;         /* +1 or -1: margin = sign * dec[dec] */
+    double margin;       /* its margin: the value that chose it, and what
+                            --explain decomposes */
 } decision;
 
 /* Combines decision values dec[0..ndec) under the model's scheme into a
  * decision, per-label margins and (when calib is set) probabilities.
- * scratch: 2 * nlabels^2 + 2 * nlabels doubles. */
+ * A label's margin is a linear combination of the decision values; when
+ * coef is set, it receives the chosen label's coefficients (ndec values),
+ * so that margin = sum coef[d] * dec[d].  scratch: 2 * nlabels^2 +
+ * 2 * nlabels doubles. */
 decision decide(model_scheme scheme, size_t nlabels, const double *dec, const platt *calib,
-                double *margins, double *probs, double *scratch);
+                double *margins, double *probs, double *coef, double *scratch);
 
 #endif

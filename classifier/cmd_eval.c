@@ -11,7 +11,7 @@
 #include "cli_train.h"
 #include "incite.h"
 
-static const char *model_path, *perturb_list;
+static const char *model_path, *perturb_list, *label_map;
 static int json, skip_bad, by_script;
 static double perturb_rate = 0.5;
 static long errors_n, max_bytes = 64 * 1024;
@@ -24,6 +24,9 @@ static const cli_option own[] = {
      0, 1000000, NULL, NULL},
     {"skip-bad", 0, OPT_FLAG, NULL, "skip bad rows (each reported) instead of stopping", &skip_bad, 0,
      0, NULL, NULL},
+    {"map-label", 0, OPT_STRING, "FROM:TO,...",
+     "count predictions of FROM as TO (a model's finer labels on coarser test labels)", &label_map,
+     0, 0, NULL, NULL},
     {"by-script", 0, OPT_FLAG, NULL, "also report per script: latin, devanagari, gurmukhi, mixed...",
      &by_script, 0, 0, NULL, NULL},
     {"perturb", 0, OPT_STRING, "KIND,...",
@@ -67,6 +70,41 @@ static void on_skip(void *ctx, const char *name, uint64_t line, const char *why)
     cli_warn("%s:%llu: skipped: %s", name, (unsigned long long)line, why);
 }
 
+/* --map-label: predictions (and probability) of FROM go to TO. */
+static size_t nmaps;
+static int map_from[64], map_to[64];
+
+static void parse_label_map(eval *e)
+{
+    if (!label_map)
+        return;
+    char *list = strdup(label_map), *save = NULL;
+    for (char *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        char *colon = strchr(t, ':');
+        if (!colon || nmaps == 64)
+            cli_die(EXIT_USAGE, "--map-label: want FROM:TO[,FROM:TO...]");
+        *colon = '\0';
+        size_t k0 = e->k;
+        int from = label_index(e, t), to = label_index(e, colon + 1);
+        if (e->k != k0)
+            cli_die(EXIT_USAGE, "--map-label %s:%s: both must be labels of the model or the data", t,
+                    colon + 1);
+        map_from[nmaps] = from;
+        map_to[nmaps++] = to;
+    }
+    /* the names stay alive in e->label: keep the copy */
+}
+
+static void apply_label_map(eval *e, size_t r)
+{
+    for (size_t m = 0; m < nmaps; m++) {
+        if (e->pred[r] == map_from[m])
+            e->pred[r] = map_to[m];
+        e->prob[r * e->k + (size_t)map_to[m]] += e->prob[r * e->k + (size_t)map_from[m]];
+        e->prob[r * e->k + (size_t)map_from[m]] = 0;
+    }
+}
+
 /* Scores every row, its text rewritten by `kind` first when kind >= 0. */
 static void score_rows(eval *e, const incite_dataset *d, const incite_model *m, int kind,
                        uint64_t seed)
@@ -96,6 +134,7 @@ static void score_rows(eval *e, const incite_dataset *d, const incite_model *m, 
         e->pred[r] = sc.label;
         for (size_t c = 0; c < mk; c++)
             e->prob[r * e->k + c] = sc.prob[c];
+        apply_label_map(e, r);
     }
     incite_scorer_free(s);
 }
@@ -391,6 +430,7 @@ int main(int argc, char **argv)
     }
     for (size_t c = 0; c < incite_dataset_nlabels(d); c++)
         label_index(&e, incite_dataset_label_name(d, c));
+    parse_label_map(&e);
     e.truth = malloc((e.n + 1) * sizeof *e.truth);
     e.pred = malloc((e.n + 1) * sizeof *e.pred);
     e.prob = calloc((e.n + 1) * e.k, sizeof *e.prob);

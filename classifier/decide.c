@@ -2,34 +2,36 @@
  * decide.c - a model's decision values -> label, margins, probabilities.
  *
  * The one rule, for scoring and for cross-validation alike:
- *  - BINARY: one decision d, label 0 when d > 0 (LIBLINEAR's rule);
- *  - OVR, CS: the label with the largest decision (the first on a tie);
- *  - OVO: the label with the most pairwise votes (the first on a tie,
- *    LIBSVM's rule); a label's margin is the mean of its pairwise
- *    decisions oriented toward it, and the margin that "decided" is the
- *    pairwise decision against the most probable other label.
- * Probabilities: Platt sigmoids per decision, renormalized (OVR, CS) or
- * coupled (OVO).
+ *  - BINARY: one decision d; label 0's margin is d, label 1's is -d;
+ *  - OVR, CS: a label's margin is its own decision;
+ *  - OVO: a label's margin is the mean of its pairwise decisions, each
+ *    oriented toward it: a soft vote.  (LIBSVM counts hard votes; the mean
+ *    margin was better on Davidson, the Gab Hate Corpus and HASOC 2019,
+ *    by 0.4 to 1.7 macro-F1 points, and 0.5 points worse on TweetEval
+ *    stance - see the note of the change.)
+ * The label is the one with the largest margin (the first on a tie; for
+ * BINARY label 0 needs d > 0, LIBLINEAR's rule).  Probabilities: Platt
+ * sigmoids per decision, renormalized (OVR, CS) or coupled (OVO).
  */
 #include <math.h>
+#include <string.h>
 
 #include "calibrate.h"
 
-static size_t pair_index(size_t k, size_t i, size_t j)
-{
-    return i * k - i * (i + 1) / 2 + (j - i - 1);
-}
-
 decision decide(model_scheme scheme, size_t k, const double *dec, const platt *calib,
-                double *margins, double *probs, double *scratch)
+                double *margins, double *probs, double *coef, double *scratch)
 {
-    decision d = {.label = 0, .dec = 0, .sign = 1.0};
+    decision d = {.label = 0};
+    size_t ndec = scheme_decisions(scheme, k);
+    if (coef)
+        memset(coef, 0, ndec * sizeof *coef);
     if (scheme == SCHEME_BINARY) {
         margins[0] = dec[0];
         margins[1] = -dec[0];
         d.label = dec[0] > 0 ? 0 : 1;
-        d.sign = d.label == 0 ? 1.0 : -1.0;
-        d.margin = d.sign * dec[0];
+        d.margin = margins[d.label];
+        if (coef)
+            coef[0] = d.label == 0 ? 1.0 : -1.0;
         if (calib) {
             probs[0] = platt_prob(calib[0], dec[0]);
             probs[1] = 1.0 - probs[0];
@@ -44,8 +46,9 @@ decision decide(model_scheme scheme, size_t k, const double *dec, const platt *c
                 best = c;
         }
         d.label = (int)best;
-        d.dec = best;
         d.margin = dec[best];
+        if (coef)
+            coef[best] = 1.0;
         if (calib) {
             double sum = 0;
             for (size_t c = 0; c < k; c++)
@@ -55,25 +58,30 @@ decision decide(model_scheme scheme, size_t k, const double *dec, const platt *c
         }
         return d;
     }
-    /* OVO */
-    double *votes = scratch, *r = scratch + k;
+    /* OVO: pairs (i, j), i < j, in LIBSVM's order, positive toward i */
+    const double share = 1.0 / (double)(k - 1);
     for (size_t c = 0; c < k; c++)
-        votes[c] = margins[c] = 0;
+        margins[c] = 0;
     for (size_t i = 0, p = 0; i < k; i++)
         for (size_t j = i + 1; j < k; j++, p++) {
-            votes[dec[p] > 0 ? i : j] += 1;
             margins[i] += dec[p];
             margins[j] -= dec[p];
         }
     size_t best = 0;
     for (size_t c = 0; c < k; c++) {
-        margins[c] /= (double)(k - 1);
-        if (votes[c] > votes[best])
+        margins[c] *= share;
+        if (margins[c] > margins[best])
             best = c;
     }
     d.label = (int)best;
-    size_t other = best == 0 ? 1 : 0;
+    d.margin = margins[best];
+    if (coef)
+        for (size_t i = 0, p = 0; i < k; i++)
+            for (size_t j = i + 1; j < k; j++, p++)
+                if (i == best || j == best)
+                    coef[p] = i == best ? share : -share;
     if (calib) {
+        double *r = scratch;
         for (size_t i = 0, p = 0; i < k; i++)
             for (size_t j = i + 1; j < k; j++, p++) {
                 double q = platt_prob(calib[p], dec[p]);
@@ -82,17 +90,6 @@ decision decide(model_scheme scheme, size_t k, const double *dec, const platt *c
                 r[j * k + i] = 1 - q;
             }
         couple_pairwise(k, r, probs, r + k * k);
-        for (size_t c = 0; c < k; c++)
-            if (c != best && probs[c] > probs[other])
-                other = c;
-    } else {
-        for (size_t c = 0; c < k; c++)
-            if (c != best && margins[c] > margins[other])
-                other = c;
     }
-    size_t lo = best < other ? best : other, hi = best < other ? other : best;
-    d.dec = pair_index(k, lo, hi);
-    d.sign = best == lo ? 1.0 : -1.0;
-    d.margin = d.sign * dec[d.dec];
     return d;
 }

@@ -24,6 +24,7 @@ struct incite_scorer {
     size_t cap, nnodes;
     double inv[4];             /* per-group 1 / norm */
     double *dec, *margins, *prob, *scratch;
+    double *coef;              /* the chosen label's margin per decision */
     decision last;
     int scored;
     incite_contribution *top;  /* explanation */
@@ -47,7 +48,8 @@ incite_scorer *incite_scorer_new(const incite_model *m)
     s->margins = calloc(k, sizeof *s->margins);
     s->prob = calloc(k, sizeof *s->prob);
     s->scratch = calloc(2 * k * k + 2 * k, sizeof *s->scratch);
-    if (!s->f || !s->dec || !s->margins || !s->prob || !s->scratch)
+    s->coef = calloc(m->ndec, sizeof *s->coef);
+    if (!s->f || !s->dec || !s->margins || !s->prob || !s->scratch || !s->coef)
         goto oom;
     return s;
 oom:
@@ -67,6 +69,7 @@ void incite_scorer_free(incite_scorer *s)
     free(s->margins);
     free(s->prob);
     free(s->scratch);
+    free(s->coef);
     free(s->top);
     free(s->pick);
     free(s->names);
@@ -139,7 +142,8 @@ int incite_score_post(incite_scorer *s, const char *text, size_t len, const char
         linear_decisions(s);
     else
         kernel_decisions(s);
-    s->last = decide(m->scheme, m->nlabels, s->dec, m->calib, s->margins, s->prob, s->scratch);
+    s->last = decide(m->scheme, m->nlabels, s->dec, m->calib, s->margins, s->prob, s->coef,
+                     s->scratch);
     s->scored = 1;
     out->label = s->last.label;
     out->margin = s->last.margin;
@@ -185,13 +189,17 @@ int incite_scorer_explain(incite_scorer *s, size_t k, incite_explanation *out)
         s->top_cap = c < c5 ? c : c5;
     }
     const uint32_t gmask = (1u << group_shift(&m->cfg)) - 1;
-    const size_t d = s->last.dec;
-    const double sign = s->last.sign;
+    /* the label's margin is sum coef[d] * decision d: each feature's part
+     * is its value times the same combination of its weights */
     size_t npos = 0, nneg = 0;
     for (size_t i = 0; i < n; i++) {
         uint32_t key = (uint32_t)s->nodes[i].index - 1;
         double x = s->nodes[i].value * s->inv[key & gmask];
-        s->contrib[i] = sign * (m->rows[(size_t)key * m->stride + 1 + d] * x);
+        const float *w = m->rows + (size_t)key * m->stride + 1;
+        double sum = 0;
+        for (size_t d = 0; d < m->ndec; d++)
+            sum += s->coef[d] * w[d];
+        s->contrib[i] = sum * x;
         if (s->contrib[i] > 0)
             s->order[npos++] = i;
     }
@@ -228,8 +236,11 @@ int incite_scorer_explain(incite_scorer *s, size_t k, incite_explanation *out)
     }
     for (size_t i = 0; i < n; i++)
         all += s->contrib[i];
+    double bias = 0;
+    for (size_t d = 0; d < m->ndec; d++)
+        bias += s->coef[d] * m->bias[d];
     out->margin = s->last.margin;
-    out->bias = sign * m->bias[d];
+    out->bias = bias;
     out->rest = all - shown_sum;
     out->ntop = total;
     out->top = s->top;

@@ -868,7 +868,7 @@ static int oof_predict(const trainer *t, const double *oof, int *pred, double *p
     for (size_t i = 0; i < t->n && !rc; i++) {
         const platt *c = prob ? cal + (size_t)t->fold[i] * t->ndec : NULL;
         decision d = decide(t->scheme, k, oof + i * t->ndec, c, margins,
-                            prob ? prob + i * k : margins + k, scratch);
+                            prob ? prob + i * k : margins + k, NULL, scratch);
         pred[i] = d.label;
     }
 out:

@@ -10,17 +10,24 @@ MODEL=${1:-models/default.model}
 BIN=${BIN:-build/bin}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-printf '| test split | posts | macro-F1 | attack P / R / F1 | offensive F1 | none F1 | attack ROC-AUC |\n'
-printf '|---|---:|---:|---|---:|---:|---:|\n'
+printf '| test split | labels | posts | macro-F1 | attack P / R / F1 | offensive F1 | none F1 | attack ROC-AUC |\n'
+printf '|---|---|---:|---:|---|---:|---:|---:|\n'
 for set in tweeteval_hate tweeteval_offensive davidson gab_hate_corpus hasoc2019_hindi multilingual; do
     if [ "$set" != multilingual ] && [ ! -d "$SHARED" ]; then continue; fi
     tools/pool_data.sh test "$set" "$SHARED" > "$tmp/$set.tsv"
-    "$BIN/incite-eval" --json -m "$MODEL" "$tmp/$set.tsv" > "$tmp/$set.json"
+    # each set in its own granularity: TweetEval hate is attack or not,
+    # TweetEval offensive is offensive (attacks included) or not
+    case $set in
+    tweeteval_hate) map="--map-label offensive:none"; labels="attack / none" ;;
+    tweeteval_offensive) map="--map-label attack:offensive"; labels="offensive / none" ;;
+    *) map=""; labels="attack / offensive / none" ;;
+    esac
+    "$BIN/incite-eval" --json $map -m "$MODEL" "$tmp/$set.tsv" > "$tmp/$set.json"
     # pull figures out of the one-line JSON with sed: no other tool needed
     j=$(cat "$tmp/$set.json")
     num() { printf '%s' "$j" | sed -n "s/.*$1\":\([-0-9.e]*\).*/\1/p"; }
     cls() { printf '%s' "$j" | sed -n "s/.*\"$1\":{\"precision\":\([0-9.]*\),\"recall\":\([0-9.]*\),\"f1\":\([0-9.]*\),\"support\":\([0-9]*\),\"roc_auc\":\([0-9.]*\|null\).*/\\$2/p"; }
-    printf '| %s | %s | %.3f | %.3f / %.3f / %.3f | %.3f | %.3f | %.3f |\n' "$set" "$(num '"rows')" \
+    printf '| %s | %s | %s | %.3f | %.3f / %.3f / %.3f | %.3f | %.3f | %.3f |\n' "$set" "$labels" "$(num '"rows')" \
         "$(num macro_f1)" "$(cls attack 1)" "$(cls attack 2)" "$(cls attack 3)" "$(cls offensive 3)" \
         "$(cls none 3)" "$(cls attack 5)"
 done

@@ -24,6 +24,9 @@ train)
     map tweeteval_hate "$S/tweeteval/hate/train.tsv"
     map tweeteval_offensive "$S/tweeteval/offensive/train.tsv"
     map multilingual datasets/multilingual/train.tsv
+    if [ -f datasets/multilingual/extra.tsv ]; then
+        map multilingual datasets/multilingual/extra.tsv
+    fi
     ;;
 test)
     S=$3
