@@ -5,6 +5,8 @@
 #   make test       build and run the whole suite
 #   make test SANITIZE=1   ... under AddressSanitizer + UBSan
 #   make test VALGRIND=1   ... program tests under valgrind
+#   make model      rebuild models/default.model bit for bit (needs ../shared)
+#   make model-eval the default model's figures for its model card
 
 PREFIX   ?= /usr/local
 CC       ?= cc
@@ -45,7 +47,7 @@ BINS     := $(PROGRAMS:%=$(BUILD)/bin/%)
 UNIT_TESTS := normalize tokenize fold features vector linereader reader model
 UNIT_BINS  := $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 
-.PHONY: all deps lib test clean install
+.PHONY: all deps lib test clean install model model-eval
 .SECONDARY:
 .DEFAULT_GOAL := all
 
@@ -78,6 +80,12 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(BUILD)/libincite.a
 test: all $(UNIT_BINS)
 	@tests/run_unit.sh $(BUILD)/tests $(UNIT_TESTS)
 	@BUILD=$(BUILD) VALGRIND=$(VALGRIND) tests/run_cli.sh
+
+model: all
+	tools/make_model.sh models/default.model
+
+model-eval: all
+	tools/eval_model.sh models/default.model
 
 clean:
 	rm -rf build

@@ -14,8 +14,8 @@
 static const char *class_weights;
 static int solver, kernel, multiclass = INCITE_MULTI_OVO, loss, class_weight = 0;
 static long cv = -1, threads = 0, seed = 1, hash_bits = -1, min_df = -1;
-static int signed_hash, no_target_cross;
-static double C = 0.5, gamma_ = 1.0, coef0 = 0.0, eps = 0.0;
+static int unsigned_hash, no_target_cross;
+static double C = 0.4, gamma_ = 1.0, coef0 = 0.0, eps = 0.0;
 static long degree = 3;
 static double grid_c[64], grid_g[64];
 static size_t ngrid_c, ngrid_g;
@@ -113,7 +113,7 @@ static const cli_option table[] = {
      "multi-class scheme: one-vs-rest, one-vs-one, Crammer-Singer (default ovo)", &multiclass, 0, 0,
      schemes, NULL},
     {"loss", 0, OPT_CHOICE, "NAME", "LIBLINEAR loss (default squared-hinge)", &loss, 0, 0, losses, NULL},
-    {"C", 'c', OPT_DOUBLE, "C", "regularization: larger fits the training data closer (default 0.5)",
+    {"C", 'c', OPT_DOUBLE, "C", "regularization: larger fits the training data closer (default 0.4)",
      &C, 1e-6, 1e6, NULL, NULL},
     {"gamma", 0, OPT_DOUBLE, "G", "rbf/poly/sigmoid kernel gamma (default 1)", &gamma_, 1e-9, 1e6,
      NULL, NULL},
@@ -133,7 +133,7 @@ static const cli_option table[] = {
      NULL, range},
     {"char-ngrams", 0, OPT_CALL, "MIN-MAX", "char n-gram orders inside words (default 2-5; 0: none)",
      chr, 0, 0, NULL, range},
-    {"hash-bits", 0, OPT_LONG, "N", "2^N hash buckets per feature group (default 20)", &hash_bits, 8,
+    {"hash-bits", 0, OPT_LONG, "N", "2^N hash buckets per feature group (default 18)", &hash_bits, 8,
      26, NULL, NULL},
     {"min-df", 0, OPT_LONG, "N", "ignore features in fewer than N training posts (default 2)", &min_df,
      1, 1000000, NULL, NULL},
@@ -141,7 +141,8 @@ static const cli_option table[] = {
      "evasion folding: homoglyph, leet, spacing, elongation, translit, all, none (default all)", NULL,
      0, 0, NULL,
      fold_arg},
-    {"signed-hash", 0, OPT_FLAG, NULL, "give each n-gram a hash sign", &signed_hash, 0, 0, NULL, NULL},
+    {"unsigned-hash", 0, OPT_FLAG, NULL, "no hash sign (default: each n-gram gets one)",
+     &unsigned_hash, 0, 0, NULL, NULL},
     {"no-target-cross", 0, OPT_FLAG, NULL, "with a target column, do not cross features with it",
      &no_target_cross, 0, 0, NULL, NULL},
     {"seed", 0, OPT_LONG, "N", "seed of folds and solvers (default 1)", &seed, 0, 2147483647L, NULL, NULL},
@@ -195,7 +196,8 @@ void train_options_finish(incite_train_options *o, int has_target)
         f->hash_bits = (uint8_t)hash_bits;
     if (min_df >= 0)
         f->min_df = (uint32_t)min_df;
-    f->signed_hash = (uint8_t)(signed_hash != 0);
+    if (unsigned_hash)
+        f->signed_hash = 0;
     if (fold >= 0)
         f->fold = (uint32_t)fold;
     f->target_cross = (uint8_t)(has_target && !no_target_cross);

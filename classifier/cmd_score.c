@@ -244,11 +244,14 @@ static void header(FILE *out)
 
 /* ---- --dump ------------------------------------------------------------ */
 
+/* Largest first, by size: a weight's sign is the hash's (signed hashing
+ * keeps colliding n-grams from adding up), not the n-gram's. */
 static int by_weight(const void *a, const void *b)
 {
     const incite_feature *x = a, *y = b;
-    if (x->value != y->value)
-        return x->value < y->value ? 1 : -1;
+    double ax = fabs(x->value), ay = fabs(y->value);
+    if (ax != ay)
+        return ax < ay ? 1 : -1;
     return (x->index > y->index) - (x->index < y->index);
 }
 

@@ -41,7 +41,7 @@ void incite_train_options_default(incite_train_options *o)
         .kernel = INCITE_KERNEL_LINEAR,
         .multiclass = INCITE_MULTI_OVO,
         .loss = INCITE_LOSS_SQUARED_HINGE,
-        .C = 0.5,
+        .C = 0.4,
         .gamma = 1.0,
         .coef0 = 0.0,
         .degree = 3,

@@ -22,8 +22,8 @@
 #   check()     optional: further assertions; prints why and returns
 #               non-zero on failure
 #   skip        optional: a reason not to run here (e.g. running as root)
-#   bug         optional: the known bug that makes it fail today (see
-#               /work/tmp/helper3-bugs.md); it still fails until fixed
+#   bug         optional: the known bug that makes it fail today, shown
+#               with the failure (the case still fails until it is fixed)
 # and may use: $SCORE $TRAIN $EVAL (the programs), $MODEL (a good tiny
 # model, labels attack/none/offensive, flag attack), $DATA (its training
 # set), $T (the case's own empty directory), $IN (= $T/in), $TIME (a

@@ -16,8 +16,8 @@ expect "normalized view" "kill é" "$(printf 'KILL E\314\201\n' | score --dump n
 
 got=$(printf 'kill them\n' | score --dump features)
 expect_match "features header" '^id	ngram	weight' "$got"
-expect_match "word bigram feature" '1	kill them	0\.[0-9]+' "$got"
-expect_match "char n-gram feature" '1	\[_kil\]	0\.[0-9]+' "$got"
+expect_match "word bigram feature" '1	kill them	-?0\.[0-9]+' "$got"
+expect_match "char n-gram feature" '1	\[_kil\]	-?0\.[0-9]+' "$got"
 
 printf 'kill\n' > "$TMP/a.txt"
 printf 'them\n' > "$TMP/b.txt"

@@ -59,20 +59,12 @@ static FILE *open_bytes(const uint8_t *data, size_t size, int use_fd)
     return fp;
 }
 
-/* A known bug this harness looks past when named in $FUZZ_KNOWN (set by
- * mk/fuzz.mk for long runs; its reproducer is in tests/fuzz/crashes/). */
-static int known_bug(const char *name)
-{
-    const char *k = getenv("FUZZ_KNOWN");
-    return k && strstr(k, name) != NULL;
-}
-
-/* The next line of plain text at in[*pos], as the README defines lines;
- * *dropped counts the CR dropped before its LF (or the end of the input:
- * the line reader drops that one too, harmlessly - it would become a
- * trailing space, which normalization removes). */
+/* The next line of plain text at in[*pos], as the README defines lines:
+ * LF ends it and a CR before the LF is dropped (one at the end of the input
+ * too, as the line reader does - harmless: it would become a trailing
+ * space, which normalization removes). */
 static int next_line(const uint8_t *in, size_t n, size_t *pos, const uint8_t **line,
-                     size_t *len, size_t *dropped)
+                     size_t *len)
 {
     if (*pos >= n)
         return 0;
@@ -80,8 +72,8 @@ static int next_line(const uint8_t *in, size_t n, size_t *pos, const uint8_t **l
     const uint8_t *nl = memchr(s, '\n', n - *pos);
     size_t l = nl ? (size_t)(nl - s) : n - *pos;
     *pos += l + (nl ? 1 : 0);
-    *dropped = l && s[l - 1] == '\r';
-    l -= *dropped;
+    if (l && s[l - 1] == '\r')
+        l--;
     *line = s;
     *len = l;
     return 1;
@@ -161,22 +153,20 @@ static void read_records(const uint8_t *data, size_t size, const incite_reader_o
         (void)incite_reader_buffered(r);
         if (oracle) {
             const uint8_t *line;
-            size_t len, dropped;
-            FUZZ_CHECK(next_line(data, size, &pos, &line, &len, &dropped), "no more records than lines");
+            size_t len;
+            FUZZ_CHECK(next_line(data, size, &pos, &line, &len), "no more records than lines");
             if (records == 1 && len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0)
-                line += 3, len -= 3, dropped += 3;
+                line += 3, len -= 3;
             FUZZ_CHECK(rec.line == records, "plain text: the line number counts every line");
-            /* known bug "plain-limit": the limit counts a dropped CR and BOM */
-            if (!(o->max_bytes && dropped && len + dropped > o->max_bytes && known_bug("plain-limit")))
-                check_plain(o, &rec, (const char *)line, len);
+            check_plain(o, &rec, (const char *)line, len);
         }
     }
     FUZZ_CHECK(rc <= 0, "incite_reader_next returns 1, 0 or an error");
     FUZZ_CHECK(rc == 0 || *incite_last_error(), "a read error says why");
     if (oracle && rc == 0) {
         const uint8_t *line;
-        size_t len, dropped;
-        FUZZ_CHECK(!next_line(data, size, &pos, &line, &len, &dropped), "one record per line");
+        size_t len;
+        FUZZ_CHECK(!next_line(data, size, &pos, &line, &len), "one record per line");
     }
     incite_input_format f = incite_reader_format(r);
     FUZZ_CHECK(records == 0 || f != INCITE_INPUT_AUTO, "a format was decided");

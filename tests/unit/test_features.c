@@ -81,6 +81,7 @@ static void test_counts_are_sublinear(void **state)
     incite_config c;
     incite_config_default(&c);
     c.char_max = 0;                   /* words only: easy arithmetic */
+    c.signed_hash = 0;                /* and no signs */
     incite_featurizer *f = named(&c);
     run(f, "kill kill kill them", NULL);
     /* kill: 1 + ln 3; them: 1; "kill kill": 1 + ln 2; "kill them": 1 */
@@ -145,7 +146,7 @@ static void test_hash_is_stable(void **state)
     uint64_t h = 1469598103934665603ull;
     for (long i = 0; i < n; i++)
         h = (h ^ (uint64_t)(uint32_t)v[i].index) * 1099511628211ull;
-    if (h != 0x9232bc1b5bd65071ull || n != 161)
+    if (h != 0x8b784e73960a8cdfull || n != 161)
         fail_msg("feature hash changed: n=%ld h=0x%016llxull", n, (unsigned long long)h);
     incite_featurizer_free(f);
 }
@@ -170,6 +171,7 @@ static void test_long_post_counts(void **state)
     incite_config c;
     incite_config_default(&c);
     c.char_max = 0;
+    c.signed_hash = 0;
     incite_featurizer *f = named(&c);
     size_t reps = 50000;
     char *big = malloc(reps * 5 + 1);
