@@ -183,10 +183,11 @@ static size_t unleet(const char *s, size_t n, char *dst)
     return letters >= 1 && leet >= 1 && letters + leet >= 2 ? k : 0;
 }
 
-static int fold_leet(tokenizer *tz, writer *w, size_t nmain, const char *text, size_t len)
+static int fold_leet(tokenizer *tz, writer *w, size_t nmain, const char *text, size_t len,
+                     int digits, int symbols)
 {
     /* words the tokenizer kept whole: letters with digits ("k1ll", "h8") */
-    for (size_t i = 0; i < nmain; i++) {
+    for (size_t i = 0; digits && i < nmain; i++) {
         const incite_token *t = &tz->tok[i];
         if (t->kind != INCITE_TOKEN_WORD)
             continue;
@@ -202,7 +203,7 @@ static int fold_leet(tokenizer *tz, writer *w, size_t nmain, const char *text, s
     }
     /* words the tokenizer split at a symbol ("b!tch", "$lut", "a$$"):
      * whole chunks of the text, minus the punctuation around them */
-    for (size_t i = 0; i < len;) {
+    for (size_t i = 0; symbols && i < len;) {
         while (i < len && text[i] == ' ')
             i++;
         size_t j = i;
@@ -343,11 +344,65 @@ static int fold_translit(tokenizer *tz, writer *w, size_t nmain)
     return INCITE_OK;
 }
 
+/* ---- what a post needs ------------------------------------------- */
+
+/* One pass over the word sequence and one over the text say which folds
+ * can change anything, so an ordinary post pays for two scans, not six. */
+typedef struct survey {
+    int nonascii;        /* a token with non-ASCII letters: homoglyphs, romanization */
+    int digits;          /* a word with letters and digits: leet */
+    int spaced;          /* 3+ single letters in a row */
+    int symbols;         /* $ ! | + @ against a letter: leet */
+    int stretched;       /* an ASCII letter 3+ times in a row */
+} survey;
+
+static survey look(const tokenizer *tz, const char *text, size_t len)
+{
+    survey v = {0};
+    size_t singles = 0;
+    for (size_t i = 0; i < tz->n; i++) {
+        const incite_token *t = &tz->tok[i];
+        if (t->kind != INCITE_TOKEN_WORD) {
+            singles = 0;
+            continue;
+        }
+        const unsigned char *s = (const unsigned char *)t->text;
+        unsigned high = 0, digit = 0, letter = 0;
+        for (uint32_t j = 0; j < t->len; j++) {
+            high |= s[j] & 0x80;
+            digit |= (unsigned)(s[j] - '0') < 10;
+            letter |= (unsigned)(s[j] - 'a') < 26;
+        }
+        v.nonascii |= high != 0;
+        v.digits |= digit && letter;
+        int32_t cp;
+        singles = utf8_next(s, &cp) == t->len ? singles + 1 : 0;
+        v.spaced |= singles >= 3;
+    }
+    for (size_t i = 1; i + 1 < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        int before = ascii_letter((unsigned char)text[i - 1]);
+        int after = ascii_letter((unsigned char)text[i + 1]);
+        if (c == '$' || c == '|' || c == '+')
+            v.symbols |= before || after;
+        else if (c == '!' || c == '@')
+            v.symbols |= before && after;
+        else if (ascii_letter(c) && text[i - 1] == c && text[i + 1] == c)
+            v.stretched = 1;
+    }
+    if (len > 1 && text[0] == '$' && ascii_letter((unsigned char)text[1]))
+        v.symbols = 1;
+    return v;
+}
+
 int fold_tokens(tokenizer *tz, uint32_t flags, const char *text, size_t len)
 {
     tz->nmain = tz->n;
     if (!flags)
         return INCITE_OK;
+    survey v = look(tz, text, len);
+    if (!v.nonascii && !v.digits && !v.spaced && !v.symbols && !v.stretched)
+        return INCITE_OK;   /* nothing to fold: most posts */
     /* room: homoglyphs rewrite a word no longer, a joined run is its
      * letters, leet reads a word and a chunk up to 3 times longer, an
      * unstretched word is shorter, a romanization up to 2 times longer -
@@ -359,16 +414,16 @@ int fold_tokens(tokenizer *tz, uint32_t flags, const char *text, size_t len)
     writer w = {.p = tz->fold, .n = TOKEN_SLACK, .cap = tz->fold_cap};
     int rc = INCITE_OK;
     /* the rewrites of the word sequence first, then the variants after it */
-    if (flags & INCITE_FOLD_HOMOGLYPH)
+    if ((flags & INCITE_FOLD_HOMOGLYPH) && v.nonascii)
         rc = fold_homoglyphs(tz, &w, tz->n);
-    if (!rc && (flags & INCITE_FOLD_SPACING))
+    if (!rc && (flags & INCITE_FOLD_SPACING) && v.spaced)
         rc = fold_spacing(tz, &w);
     tz->nmain = tz->n;
-    if (!rc && (flags & INCITE_FOLD_LEET))
-        rc = fold_leet(tz, &w, tz->nmain, text, len);
-    if (!rc && (flags & INCITE_FOLD_ELONGATION))
+    if (!rc && (flags & INCITE_FOLD_LEET) && (v.digits || v.symbols))
+        rc = fold_leet(tz, &w, tz->nmain, text, len, v.digits, v.symbols);
+    if (!rc && (flags & INCITE_FOLD_ELONGATION) && v.stretched)
         rc = fold_elongation(tz, &w, text, len);
-    if (!rc && (flags & INCITE_FOLD_TRANSLIT))
+    if (!rc && (flags & INCITE_FOLD_TRANSLIT) && v.nonascii)
         rc = fold_translit(tz, &w, tz->nmain);
     return rc;
 }
