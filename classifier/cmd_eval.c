@@ -12,7 +12,7 @@
 #include "incite.h"
 
 static const char *model_path, *perturb_list, *label_map;
-static int json, skip_bad, by_script;
+static int json, skip_bad, by_script, info;
 static double perturb_rate = 0.5;
 static long errors_n, max_bytes = 64 * 1024;
 static const char *col[INCITE_FIELD_COUNT];
@@ -20,6 +20,8 @@ static const char *col[INCITE_FIELD_COUNT];
 static const cli_option own[] = {
     {"model", 'm', OPT_STRING, "MODEL", "evaluate this model on TEST.tsv", &model_path, 0, 0, NULL, NULL},
     {"json", 0, OPT_FLAG, NULL, "print one JSON object instead of tables", &json, 0, 0, NULL, NULL},
+    {"info", 0, OPT_FLAG, NULL, "print what the model (-m) records about itself and exit", &info, 0,
+     0, NULL, NULL},
     {"errors", 0, OPT_LONG, "N", "also list the N most confident mistakes, with their text", &errors_n,
      0, 1000000, NULL, NULL},
     {"skip-bad", 0, OPT_FLAG, NULL, "skip bad rows (each reported) instead of stopping", &skip_bad, 0,
@@ -392,6 +394,29 @@ static void report_perturbed(eval *e, const incite_dataset *d, const incite_mode
         putchar('}');
 }
 
+/* A model's labels, configuration and training metadata, one per line. */
+static void print_info(const char *path)
+{
+    incite_model *m;
+    if (incite_model_load(path, &m))
+        cli_die(EXIT_FAILURE_RUN, "%s", incite_last_error());
+    const incite_config *c = incite_model_config(m);
+    printf("labels\t");
+    for (size_t i = 0; i < incite_model_nlabels(m); i++)
+        printf("%s%s", i ? "," : "", incite_model_label(m, i));
+    int flag = incite_model_flag_label(m);
+    printf("\nflag_label\t%s\n", flag >= 0 ? incite_model_label(m, (size_t)flag) : "");
+    printf("features\tformat %u, word %u-%u, char %u-%u, 2^%u buckets per group%s, min_df %u, "
+           "fold 0x%x, target_cross %u, seed 0x%x\n",
+           c->format, c->word_min, c->word_max, c->char_min, c->char_max, c->hash_bits,
+           c->signed_hash ? " signed" : "", c->min_df, c->fold, c->target_cross, c->hash_seed);
+    for (size_t i = 0; i < incite_model_meta_count(m); i++) {
+        const char *k = incite_model_meta_key(m, i);
+        printf("%s\t%s\n", k, incite_model_meta(m, k));
+    }
+    incite_model_free(m);
+}
+
 int main(int argc, char **argv)
 {
     cli_program prog = {
@@ -405,6 +430,12 @@ int main(int argc, char **argv)
         cli_join(own, train_option_table()),
     };
     int first = cli_parse(&prog, argc, argv);
+    if (info) {
+        if (!model_path)
+            cli_die(EXIT_USAGE, "--info needs -m MODEL");
+        print_info(model_path);
+        return EXIT_OK;
+    }
     if (argc - first != 1)
         cli_die(EXIT_USAGE, "give exactly one data file (see --help)");
     if (!model_path && !train_options_cv_given())

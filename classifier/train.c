@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <utf8proc.h>
 
@@ -954,9 +955,20 @@ static int record_meta(const trainer *t, incite_model *m, const grid_point *g, c
          losses[t->o->loss], schemes[t->scheme], g->C, g->gamma, t->o->coef0, t->o->degree,
          t->o->balanced ? "balanced" : "none", t->o->class_weights ? t->o->class_weights : "",
          t->folds, t->o->eps, (unsigned long long)t->o->seed, t->o->ngrid_C, t->o->ngrid_gamma);
+    /* a date only when the build says which (reproducible builds'
+     * SOURCE_DATE_EPOCH): the same data, options and seed must give the
+     * same bytes */
     const char *epoch = getenv("SOURCE_DATE_EPOCH");
-    if (epoch && *epoch)
-        META("trained_at_epoch", "%s", epoch);
+    if (epoch && *epoch) {
+        char *end;
+        long long secs = strtoll(epoch, &end, 10);
+        time_t when = (time_t)secs;
+        struct tm tm;
+        char date[32];
+        if (*end == '\0' && secs >= 0 && gmtime_r(&when, &tm) &&
+            strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm))
+            META("trained_at", "%s", date);
+    }
     if (pred && t->folds > 1) {
         META("cv_folds", "%d", t->folds);
         int *truth = malloc(t->n * sizeof *truth);
