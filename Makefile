@@ -5,6 +5,7 @@
 #   make test       build and run the whole suite
 #   make test SANITIZE=1   ... under AddressSanitizer + UBSan
 #   make test VALGRIND=1   ... program tests under valgrind
+#   make fuzz [FUZZ_SECONDS=N]  libFuzzer harnesses (mk/fuzz.mk)
 #   make model      rebuild models/default.model bit for bit (needs ../shared)
 #   make model-eval the default model's figures for its model card
 
@@ -77,9 +78,12 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(BUILD)/libincite.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LIBS)
 
+# The stage tests, the program tests, the bad-input catalogue and every
+# input that ever found a bug.
 test: all $(UNIT_BINS)
 	@tests/run_unit.sh $(BUILD)/tests $(UNIT_TESTS)
 	@BUILD=$(BUILD) VALGRIND=$(VALGRIND) tests/run_cli.sh
+	@$(MAKE) --no-print-directory catalogue fuzz-replay
 
 model: all
 	tools/make_model.sh models/default.model
@@ -97,5 +101,7 @@ install: all
 	install -m 644 $(BUILD)/libincite.a $(BUILD)/libincite.so $(DESTDIR)$(PREFIX)/lib
 	install -m 644 include/incite.h $(DESTDIR)$(PREFIX)/include
 	install -m 644 models/default.model models/MODEL_CARD.md $(DESTDIR)$(PREFIX)/share/incite
+
+include mk/fuzz.mk mk/catalogue.mk
 
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(BUILD)/classifier/cmd_*.d $(BUILD)/tests/unit/*.d

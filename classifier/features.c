@@ -443,7 +443,7 @@ static const uint64_t *sort_emissions(uint64_t *a, uint64_t *out, size_t n, unsi
     uint64_t *t = out + 2;
     for (size_t i = 0; i < n; i++) {
         uint64_t v = a[i];
-        size_t j = next[v >> shift]++;
+        ptrdiff_t j = next[v >> shift]++;   /* signed: t[j - 2] may be out[0] */
         order2(t[j - 1], v, &t[j - 1], &t[j]);
         if (t[j - 2] > v) {
             for (j--; t[j - 1] > v; j--)

@@ -188,19 +188,36 @@ static int start(incite_reader *r, const char **line, size_t *len)
     return INCITE_OK;
 }
 
+/* Where to cut s[0..len) to keep at most max bytes: max, or the start of
+ * the valid character that max would split.  Never further back: a stray
+ * continuation byte is a character of its own (U+FFFD), not part of one. */
+static size_t cut_point(const char *s, size_t len, size_t max)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t p = max > 3 ? max - 3 : 0; p < max; p++) {
+        if (u[p] < 0xC0)
+            continue;
+        int32_t cp;
+        int bad;
+        size_t w = utf8_decode(u + p, len - p, &cp, &bad);
+        if (!bad && p + w > max)
+            return p;
+    }
+    return max;
+}
+
 static const char *check_text(incite_reader *r, incite_record *rec)
 {
     incite_field_value *t = &rec->field[INCITE_FIELD_TEXT];
-    if (memchr(t->s, '\0', t->len))
-        return "NUL byte in the text";
     if (r->opt.max_bytes && t->len > r->opt.max_bytes) {
-        size_t n = r->opt.max_bytes;
-        while (n > 0 && ((unsigned char)t->s[n] & 0xC0) == 0x80)
-            n--;   /* do not split a character */
+        size_t n = cut_point(t->s, t->len, r->opt.max_bytes);
         ((char *)t->s)[n] = '\0';
         t->len = n;
         rec->truncated = 1;
     }
+    /* the text that will be scored: what was cut off does not matter */
+    if (memchr(t->s, '\0', t->len))
+        return "NUL byte in the text";
     if (r->opt.strict_utf8) {
         const unsigned char *s = (const unsigned char *)t->s;
         for (size_t i = 0; i < t->len;) {

@@ -35,15 +35,13 @@ FUZZ_CFLAGS   = $(filter-out -Werror,$(ALL_CFLAGS)) -O1 -g -fno-omit-frame-point
                 -fsanitize=fuzzer-no-link,address,undefined -fsanitize-recover=undefined
 # Known bugs, each with its reproducer in tests/fuzz/crashes/, that would
 # otherwise end or clutter every run until they are fixed: one
-# "check:function" (UBSan) or "leak:function" (LeakSanitizer) a word.
-# Delete an entry when its bug is fixed.
-FUZZ_UBSAN_SUPPRESS = pointer-overflow:decompose_into signed-integer-overflow:html_entity \
-                      float-cast-overflow:incite_dataset_read
-FUZZ_LSAN_SUPPRESS  = leak:read_labels
-# ...and broken promises the harnesses themselves check (see known_bug()).
-FUZZ_KNOWN          = plain-limit
+# "check:function" (UBSan, e.g. signed-integer-overflow:html_entity) or
+# "leak:function" (LeakSanitizer) a word.  Delete an entry when its bug is
+# fixed; `make fuzz-replay` never suppresses anything.
+FUZZ_UBSAN_SUPPRESS =
+FUZZ_LSAN_SUPPRESS  =
 FUZZ_ENV = UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:suppressions=$(FUZZ_BUILD)/ubsan.supp \
-           LSAN_OPTIONS=suppressions=$(FUZZ_BUILD)/lsan.supp FUZZ_KNOWN='$(FUZZ_KNOWN)'
+           LSAN_OPTIONS=suppressions=$(FUZZ_BUILD)/lsan.supp
 # gcc: every report fatal; float-cast-overflow, which gcc leaves out of
 # "undefined", as clang's harness has it.
 REPLAY_SAN    = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined,float-cast-overflow \
@@ -135,7 +133,8 @@ seed_opts_rbf    = --solver libsvm --kernel rbf --flag attack
 seed_opts_poly   = --solver libsvm --kernel poly --degree 2
 seed_opts_binary = --loss logistic --flag attack
 seed_opts_target = --flag attack
-seed_opts_words  = --hash-bits 8 --word-ngrams 1-3 --char-ngrams 0 --signed-hash --class-weight none
+seed_opts_words  = --hash-bits 8 --word-ngrams 1-3 --char-ngrams 0 --unsigned-hash --fold none \
+                   --class-weight none
 seed_data_binary = $(SEED_BUILD)/binary.tsv
 seed_data_target = $(SEED_BUILD)/target.tsv
 FUZZ_MODEL_SEEDS = $(addprefix $(SEED_BUILD)/model/,ovr.model ovo.model cs.model rbf.model \

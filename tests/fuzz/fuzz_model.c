@@ -35,17 +35,6 @@ static const char *const posts[] = {
 
 static int memfd = -1;
 static char memfd_path[64];
-static char save_dir[64];
-static char save_path[sizeof save_dir + 16];
-static int have_dir;
-
-static void remove_dir(void)
-{
-    if (have_dir) {
-        unlink(save_path);
-        rmdir(save_dir);
-    }
-}
 
 static void setup(void)
 {
@@ -54,14 +43,6 @@ static void setup(void)
     memfd = memfd_create("incite-fuzz-model", MFD_CLOEXEC);
     FUZZ_CHECK(memfd >= 0, "memfd_create");
     snprintf(memfd_path, sizeof memfd_path, "/proc/self/fd/%d", memfd);
-    /* tmpfs when there is one: the writer's fsync() is then free */
-    snprintf(save_dir, sizeof save_dir, "%s/incite-fuzz-model.XXXXXX",
-             access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
-    if (mkdtemp(save_dir)) {
-        have_dir = 1;
-        snprintf(save_path, sizeof save_path, "%s/m.model", save_dir);
-        atexit(remove_dir);
-    }
 }
 
 static int load_bytes(const uint8_t *data, size_t size, incite_model **m)
@@ -145,11 +126,22 @@ static void use(const incite_model *m)
 
     scored a[sizeof posts / sizeof posts[0]], b[sizeof posts / sizeof posts[0]];
     score_all(m, a);
-    if (!have_dir)
+    /* a directory of its own for the save, gone before the next input (the
+     * fuzzer's processes end without atexit); tmpfs when there is one: the
+     * writer's fsync() is then free */
+    char dir[64], path[80];
+    snprintf(dir, sizeof dir, "%s/incite-fuzz-model.XXXXXX",
+             access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
+    if (!mkdtemp(dir))
         return;
-    FUZZ_CHECK(incite_model_save(m, save_path) == INCITE_OK, "a loaded model saves");
-    incite_model *again;
-    FUZZ_CHECK(incite_model_load(save_path, &again) == INCITE_OK, "a saved model loads");
+    snprintf(path, sizeof path, "%s/m.model", dir);
+    int saved = incite_model_save(m, path);
+    incite_model *again = NULL;
+    int loaded = saved == INCITE_OK ? incite_model_load(path, &again) : saved;
+    unlink(path);
+    rmdir(dir);
+    FUZZ_CHECK(saved == INCITE_OK, "a loaded model saves");
+    FUZZ_CHECK(loaded == INCITE_OK, "a saved model loads");
     score_all(again, b);
     for (size_t p = 0; p < sizeof posts / sizeof posts[0]; p++) {
         FUZZ_CHECK(a[p].label == b[p].label && same_double(a[p].margin, b[p].margin),
