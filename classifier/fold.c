@@ -159,6 +159,32 @@ static const char *leet_letters(unsigned char c)
     }
 }
 
+enum { DIGITS_AMONG, NUMBER_FIRST, NUMBER_LAST };
+
+static int is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* Where a word's digits are: all before its letters, all after, or among. */
+static int digit_shape(const incite_token *t)
+{
+    size_t i = 0, n = t->len;
+    const unsigned char *s = (const unsigned char *)t->text;
+    while (i < n && is_digit(s[i]))
+        i++;
+    size_t letters_from = i;
+    while (i < n && !is_digit(s[i]))
+        i++;
+    if (i == n)
+        return letters_from > 0 ? NUMBER_FIRST : DIGITS_AMONG;
+    if (letters_from > 0)
+        return DIGITS_AMONG;
+    while (i < n && is_digit(s[i]))
+        i++;
+    return i == n ? NUMBER_LAST : DIGITS_AMONG;
+}
+
 /* The word s[0..n) spells with its leet characters read as letters, if it
  * is letters and leet characters with at least two letters and one leet
  * character, ASCII only.  Returns the length written to dst, or 0. */
@@ -195,10 +221,24 @@ static int fold_leet(tokenizer *tz, writer *w, size_t nmain, const char *text, s
         if (!dst)
             return set_error(INCITE_ELIMIT, "fold buffer too small");
         size_t k = unleet(t->text, t->len, dst);
-        if (k && memcmp(dst, t->text, k) != 0) {
+        if (!k || memcmp(dst, t->text, k) == 0)
+            continue;
+        switch (digit_shape(t)) {
+        case NUMBER_FIRST:   /* 3pm, 10km, 2nd: a number and its unit */
+            break;
+        case NUMBER_LAST: {  /* h8, gr8 - or mp3, covid19: both readings */
             int rc = push_variant(tz, w, k);
             if (rc)
                 return rc;
+            break;
+        }
+        default:
+            /* digits among the letters (k1ll, 5h17): the spelled word
+             * takes the token's place - the digits' own char n-grams
+             * ("7h3", "53") are those of numbers and dates, and pulled
+             * posts toward none */
+            tz->tok[i].text = commit(w, k);
+            tz->tok[i].len = (uint32_t)k;
         }
     }
     /* words the tokenizer split at a symbol ("b!tch", "$lut", "a$$"):
