@@ -12,7 +12,7 @@
 #include "cli_train.h"
 
 static const char *class_weights;
-static int solver, kernel, multiclass = INCITE_MULTI_OVO, loss, class_weight = 0;
+static int solver, kernel, multiclass = INCITE_MULTI_AUTO, loss, class_weight = 0;
 static long cv = -1, threads = 0, seed = 1, hash_bits = -1, min_df = -1;
 static int unsigned_hash, no_target_cross;
 static double C = 0.4, gamma_ = 1.0, coef0 = 0.0, eps = 0.0;
@@ -52,7 +52,11 @@ static const char *fold_arg(const char *arg, void *dest)
 
 static const char *const solvers[] = {"liblinear", "libsvm", NULL};
 static const char *const kernels[] = {"linear", "rbf", "poly", "sigmoid", NULL};
-static const char *const schemes[] = {"ovr", "ovo", "cs", NULL};
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
+
+/* in incite_multiclass order */
+static const char *const schemes[] = {"ovr", "ovo", "cs", "auto", NULL};
 static const char *const losses[] = {"squared-hinge", "hinge", "logistic", NULL};
 static const char *const weightings[] = {"balanced", "none", NULL};
 
@@ -110,7 +114,8 @@ static const cli_option table[] = {
     {"solver", 0, OPT_CHOICE, "NAME", "solver (default liblinear)", &solver, 0, 0, solvers, NULL},
     {"kernel", 0, OPT_CHOICE, "NAME", "LIBSVM kernel (default linear)", &kernel, 0, 0, kernels, NULL},
     {"multiclass", 0, OPT_CHOICE, "NAME",
-     "multi-class scheme: one-vs-rest, one-vs-one, Crammer-Singer (default ovo)", &multiclass, 0, 0,
+     "multi-class scheme: one-vs-rest, one-vs-one, Crammer-Singer; auto: "
+     "ovo up to " STRINGIFY(INCITE_AUTO_OVO_MAX_LABELS) " labels, ovr beyond (default auto)", &multiclass, 0, 0,
      schemes, NULL},
     {"loss", 0, OPT_CHOICE, "NAME", "LIBLINEAR loss (default squared-hinge)", &loss, 0, 0, losses, NULL},
     {"C", 'c', OPT_DOUBLE, "C", "regularization: larger fits the training data closer (default 0.4)",

@@ -347,14 +347,18 @@ double incite_model_threshold_for_precision(const incite_model *m, double precis
 typedef enum { INCITE_SOLVER_LIBLINEAR = 0, INCITE_SOLVER_LIBSVM } incite_solver;
 typedef enum { INCITE_KERNEL_LINEAR = 0, INCITE_KERNEL_RBF, INCITE_KERNEL_POLY,
                INCITE_KERNEL_SIGMOID } incite_kernel;
-typedef enum { INCITE_MULTI_OVR = 0, INCITE_MULTI_OVO, INCITE_MULTI_CS } incite_multiclass;
+/* AUTO: one-vs-one up to INCITE_AUTO_OVO_MAX_LABELS labels, one-vs-rest
+ * beyond (train.c says why) */
+typedef enum { INCITE_MULTI_OVR = 0, INCITE_MULTI_OVO, INCITE_MULTI_CS,
+               INCITE_MULTI_AUTO } incite_multiclass;
+#define INCITE_AUTO_OVO_MAX_LABELS 4
 typedef enum { INCITE_LOSS_SQUARED_HINGE = 0, INCITE_LOSS_HINGE, INCITE_LOSS_LOGISTIC } incite_loss;
 
 typedef struct incite_train_options {
     incite_config features;
     incite_solver solver;
     incite_kernel kernel;      /* LIBSVM only */
-    incite_multiclass multiclass; /* LIBLINEAR: OVR, OVO or CS; LIBSVM: OVO */
+    incite_multiclass multiclass; /* LIBLINEAR: AUTO, OVR, OVO or CS; LIBSVM: OVO */
     incite_loss loss;          /* LIBLINEAR */
     double C;
     double gamma, coef0;       /* rbf, poly, sigmoid */

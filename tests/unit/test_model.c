@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "hash.h"
@@ -389,6 +390,43 @@ static void test_metrics(void **state)
     incite_metrics_free(&m);
 }
 
+/* The default scheme: one-vs-one for up to 4 labels, one-vs-rest beyond. */
+static void test_auto_scheme(void **state)
+{
+    (void)state;
+    incite_dataset *d = load_tiny();
+    incite_model *m = train_tiny(d, 1, INCITE_MULTI_AUTO);
+    assert_string_equal(incite_model_meta(m, "scheme"), "ovo");
+    incite_model_free(m);
+    incite_dataset_free(d);
+
+    static const char *const words[] = {"alpha", "bravo", "charlie", "delta", "echo"};
+    char text[4096] = "label\ttext\n";
+    size_t len = strlen(text);
+    for (int l = 0; l < 5; l++)
+        for (int r = 0; r < 4; r++)
+            len += (size_t)snprintf(text + len, sizeof text - len, "l%d\t%s %s post %d\n", l,
+                                    words[l], words[(l + r) % 5], r);
+    FILE *fp = fmemopen(text, len, "rb");
+    assert_non_null(fp);
+    assert_int_equal(incite_dataset_read(fp, "five.tsv", NULL, 0, NULL, NULL, &d), INCITE_OK);
+    fclose(fp);
+    incite_train_options o;
+    incite_train_options_default(&o);
+    o.folds = 2;
+    o.threads = 1;
+    o.features.hash_bits = 12;
+    o.features.min_df = 1;
+    assert_int_equal(o.multiclass, INCITE_MULTI_AUTO);
+    incite_cv_result cv;
+    if (incite_train(d, &o, &m, &cv))
+        fail_msg("training failed: %s", incite_last_error());
+    incite_cv_result_free(&cv);
+    assert_string_equal(incite_model_meta(m, "scheme"), "ovr");
+    incite_model_free(m);
+    incite_dataset_free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -400,6 +438,7 @@ int main(void)
         cmocka_unit_test(test_precision_threshold),
         cmocka_unit_test(test_bad_training_sets),
         cmocka_unit_test(test_metrics),
+        cmocka_unit_test(test_auto_scheme),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
