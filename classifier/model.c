@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "model.h"
 
@@ -39,6 +40,30 @@ oom:
     return NULL;
 }
 
+/* A model's rows are megabytes read at random, a few hundred places per
+ * post: on 4 KiB pages every read is a TLB miss and loading costs a page
+ * fault per 4 KiB.  Aligned to 2 MiB and advised, Linux backs them with
+ * huge pages where it can (measured: load and scoring time below).  Freed
+ * with free(). */
+float *model_alloc_rows(size_t nfloats)
+{
+    enum { HUGE_PAGE = 2u << 20 };
+    size_t bytes = nfloats * sizeof(float);
+    if (nfloats == 0 || bytes / sizeof(float) != nfloats)
+        return calloc(nfloats ? nfloats : 1, sizeof(float));
+    if (bytes < HUGE_PAGE)
+        return calloc(nfloats, sizeof(float));
+    void *p;
+    if (posix_memalign(&p, HUGE_PAGE, bytes) != 0)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    size_t whole = bytes & ~((size_t)HUGE_PAGE - 1);
+    (void)madvise(p, whole, MADV_HUGEPAGE);   /* advice: failure is harmless */
+#endif
+    memset(p, 0, bytes);
+    return p;
+}
+
 int model_alloc_linear(incite_model *m, model_scheme s)
 {
     m->kind = MODEL_LINEAR;
@@ -46,7 +71,7 @@ int model_alloc_linear(incite_model *m, model_scheme s)
     m->ndec = scheme_decisions(s, m->nlabels);
     m->stride = 1 + m->ndec;
     size_t dim = incite_config_dimension(&m->cfg);
-    m->rows = calloc(dim * m->stride, sizeof *m->rows);
+    m->rows = model_alloc_rows(dim * m->stride);
     m->bias = calloc(m->ndec, sizeof *m->bias);
     m->calib = calloc(m->ndec, sizeof *m->calib);
     if (!m->rows || !m->bias || !m->calib)

@@ -77,6 +77,9 @@ incite_model *model_new(const incite_config *cfg, size_t nlabels, char *const *l
 /* Decisions per scheme, given the number of labels. */
 size_t scheme_decisions(model_scheme s, size_t nlabels);
 
+/* Zeroed rows of nfloats floats, on huge pages where the system can. */
+float *model_alloc_rows(size_t nfloats);
+
 /* Allocates rows (zeroed) and bias for a linear model. */
 int model_alloc_linear(incite_model *m, model_scheme s);
 

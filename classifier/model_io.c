@@ -514,7 +514,7 @@ static int read_kind(loader *L)
     if ((uint64_t)dim * m->stride > MAX_ROW_FLOATS)
         return set_error(INCITE_ELIMIT, "%s: model too large: %zu features x %zu values per row",
                          L->path, dim, m->stride);
-    m->rows = calloc(dim * m->stride, sizeof *m->rows);
+    m->rows = model_alloc_rows(dim * m->stride);
     m->calib = calloc(m->ndec, sizeof *m->calib);
     if (kind == MODEL_LINEAR)
         m->bias = calloc(m->ndec, sizeof *m->bias);
