@@ -8,6 +8,7 @@
 #   make fuzz [FUZZ_SECONDS=N]  libFuzzer harnesses (mk/fuzz.mk)
 #   make model      rebuild models/default.model bit for bit (needs ../shared)
 #   make model-eval the default model's figures for its model card
+#   make bench      performance against fastText and scikit-learn (mk/bench.mk)
 
 PREFIX   ?= /usr/local
 CC       ?= cc
@@ -45,7 +46,7 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 BINS     := $(PROGRAMS:%=$(BUILD)/bin/%)
 
-UNIT_TESTS := normalize tokenize fold features vector linereader reader model
+UNIT_TESTS := normalize tokenize fold features vector linereader reader model strbuf
 UNIT_BINS  := $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 
 .PHONY: all deps lib test clean install model model-eval
@@ -78,6 +79,11 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(BUILD)/libincite.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LIBS)
 
+# the programs' own code
+$(BUILD)/tests/test_strbuf: $(BUILD)/tests/unit/test_strbuf.o $(CLI_OBJS) $(BUILD)/libincite.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LIBS)
+
 # The stage tests, the program tests, the bad-input catalogue and every
 # input that ever found a bug.
 test: all $(UNIT_BINS)
@@ -102,6 +108,6 @@ install: all
 	install -m 644 include/incite.h $(DESTDIR)$(PREFIX)/include
 	install -m 644 models/default.model models/MODEL_CARD.md $(DESTDIR)$(PREFIX)/share/incite
 
-include mk/fuzz.mk mk/catalogue.mk
+include mk/fuzz.mk mk/catalogue.mk mk/bench.mk
 
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(BUILD)/classifier/cmd_*.d $(BUILD)/tests/unit/*.d
