@@ -4,7 +4,11 @@
  * one thread.  Prints MB/s and posts/s of that loop (file reading and
  * splitting excluded), so it measures the core and nothing else.
  *
- * Usage: featurize FILE [REPEATS]
+ * Usage: featurize [--no-fold] [--json] FILE [REPEATS]
+ *   --no-fold  evasion folding off (incite_config.fold = 0), the rest of
+ *              the default configuration unchanged
+ *   --json     one JSON object (best and mean of the REPEATS passes)
+ *              instead of the line of text
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,11 +26,24 @@ static double now(void)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        fprintf(stderr, "usage: featurize FILE [REPEATS]\n");
+    int no_fold = 0, json = 0;
+    while (argc > 1 && argv[1][0] == '-' && argv[1][1] == '-') {
+        if (!strcmp(argv[1], "--no-fold"))
+            no_fold = 1;
+        else if (!strcmp(argv[1], "--json"))
+            json = 1;
+        else
+            break;
+        argv++;
+        argc--;
+    }
+    if (argc < 2 || argv[1][0] == '-') {
+        fprintf(stderr, "usage: featurize [--no-fold] [--json] FILE [REPEATS]\n");
         return 2;
     }
     int repeats = argc > 2 ? atoi(argv[2]) : 3;
+    if (repeats < 1)
+        repeats = 1;
     FILE *fp = fopen(argv[1], "rb");
     if (!fp) {
         perror(argv[1]);
@@ -43,10 +60,12 @@ int main(int argc, char **argv)
     fclose(fp);
     incite_config cfg;
     incite_config_default(&cfg);
+    if (no_fold)
+        cfg.fold = 0;
     incite_featurizer *f = incite_featurizer_new(&cfg);
     size_t cap = 1 << 16;
     incite_node *nodes = malloc(cap * sizeof *nodes);
-    double best = 1e30;
+    double best = 1e30, total = 0;
     long posts = 0, features = 0;
     for (int r = 0; r < repeats; r++) {
         posts = features = 0;
@@ -67,10 +86,22 @@ int main(int argc, char **argv)
         double t = now() - t0;
         if (t < best)
             best = t;
+        total += t;
     }
-    printf("%s: %.1f MB in %.3f s: %.1f MB/s, %.0f posts/s, %.0f features/post (best of %d)\n",
-           argv[1], (double)size / 1e6, best, (double)size / 1e6 / best, (double)posts / best,
-           (double)features / (double)posts, repeats);
+    if (json) {
+        double mean = total / repeats;
+        printf("{\"file\": \"%s\", \"fold\": %s, \"bytes\": %ld, \"posts\": %ld, "
+               "\"features_per_post\": %.1f, \"repeats\": %d, \"best_s\": %.4f, \"mean_s\": %.4f, "
+               "\"mb_per_s_best\": %.2f, \"mb_per_s_mean\": %.2f, "
+               "\"posts_per_s_best\": %.0f, \"posts_per_s_mean\": %.0f}\n",
+               argv[1], no_fold ? "false" : "true", size, posts,
+               (double)features / (double)posts, repeats, best, mean, (double)size / 1e6 / best,
+               (double)size / 1e6 / mean, (double)posts / best, (double)posts / mean);
+    } else {
+        printf("%s: %.1f MB in %.3f s: %.1f MB/s, %.0f posts/s, %.0f features/post (best of %d%s)\n",
+               argv[1], (double)size / 1e6, best, (double)size / 1e6 / best, (double)posts / best,
+               (double)features / (double)posts, repeats, no_fold ? ", evasion folding off" : "");
+    }
     incite_featurizer_free(f);
     free(nodes);
     free(data);

@@ -175,7 +175,9 @@ static void format_score(strbuf *o, const batch *b, const post *p, const incite_
         put_id(o, b, p, 1);
         sb_puts(o, ",\"handle\":");
         put_handle(o, b, p, 1);
-        sb_printf(o, ",\"status\":\"%s\",\"label\":", status_name[p->status]);
+        sb_puts(o, ",\"status\":\"");
+        sb_puts(o, status_name[p->status]);
+        sb_puts(o, "\",\"label\":");
         sb_json(o, label, strlen(label));
         sb_puts(o, ",\"flag_prob\":");
         R.flag >= 0 ? sb_num(o, p->flag_prob) : sb_puts(o, "null");
@@ -209,7 +211,9 @@ static void format_score(strbuf *o, const batch *b, const post *p, const incite_
     put_id(o, b, p, 0);
     sb_putc(o, '\t');
     put_handle(o, b, p, 0);
-    sb_printf(o, "\t%s\t", status_name[p->status]);
+    sb_putc(o, '\t');
+    sb_puts(o, status_name[p->status]);
+    sb_putc(o, '\t');
     sb_field(o, label, strlen(label));
     sb_putc(o, '\t');
     if (R.flag >= 0)
