@@ -83,6 +83,27 @@ void incite_scorer_keep_names(incite_scorer *s, int on)
     incite_featurizer_keep_names(s->f, on);
 }
 
+/* The loop below for a constant number of decisions, summed in registers
+ * (through dec[] every add waited for a store it might alias) and in the
+ * same order, so the results are the same to the bit. */
+static inline void decisions_n(const incite_node *restrict nodes, size_t n, const double *inv,
+                               uint32_t gmask, const float *rows, size_t stride,
+                               double *restrict dec, size_t ndec)
+{
+    double acc[4];
+    for (size_t d = 0; d < ndec; d++)
+        acc[d] = dec[d];
+    for (size_t i = 0; i < n; i++) {
+        uint32_t key = (uint32_t)nodes[i].index - 1;
+        double x = nodes[i].value * inv[key & gmask];
+        const float *row = rows + (size_t)key * stride + 1;
+        for (size_t d = 0; d < ndec; d++)
+            acc[d] += row[d] * x;
+    }
+    for (size_t d = 0; d < ndec; d++)
+        dec[d] = acc[d];
+}
+
 /* Decision values of a linear model: bias + sum of weight * value. */
 static void linear_decisions(incite_scorer *s)
 {
@@ -100,6 +121,10 @@ static void linear_decisions(incite_scorer *s)
             sum += rows[(size_t)key * stride + 1] * (s->nodes[i].value * s->inv[key & gmask]);
         }
         dec[0] += sum;
+        return;
+    }
+    if (ndec == 3) {   /* three labels, one-vs-one or one-vs-rest: the default model */
+        decisions_n(s->nodes, s->nnodes, s->inv, gmask, rows, stride, dec, 3);
         return;
     }
     for (size_t i = 0; i < s->nnodes; i++) {
