@@ -90,7 +90,7 @@ static inline void decisions_n(const incite_node *restrict nodes, size_t n, cons
                                uint32_t gmask, const float *rows, size_t stride,
                                double *restrict dec, size_t ndec)
 {
-    double acc[4];
+    double acc[10];
     for (size_t d = 0; d < ndec; d++)
         acc[d] = dec[d];
     for (size_t i = 0; i < n; i++) {
@@ -123,9 +123,16 @@ static void linear_decisions(incite_scorer *s)
         dec[0] += sum;
         return;
     }
-    if (ndec == 3) {   /* three labels, one-vs-one or one-vs-rest: the default model */
-        decisions_n(s->nodes, s->nnodes, s->inv, gmask, rows, stride, dec, 3);
+    switch (ndec) {   /* 3: the default model; up to 10: one-vs-rest's usual sizes */
+#define DECISIONS(k)                                                        \
+    case k:                                                                 \
+        decisions_n(s->nodes, s->nnodes, s->inv, gmask, rows, stride, dec, k); \
         return;
+    DECISIONS(2) DECISIONS(3) DECISIONS(4) DECISIONS(5) DECISIONS(6)
+    DECISIONS(7) DECISIONS(8) DECISIONS(9) DECISIONS(10)
+#undef DECISIONS
+    default:
+        break;
     }
     for (size_t i = 0; i < s->nnodes; i++) {
         uint32_t key = (uint32_t)s->nodes[i].index - 1;
