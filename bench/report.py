@@ -1,0 +1,556 @@
+#!/usr/bin/python3
+"""The benchmark's bookkeeping (bench/run.sh).
+
+  report.py machine                 JSON about this machine and checkout, on stdout
+  report.py scaling RES OUT.json    RES/scale_*.json -> OUT.json (kept in the repo)
+  report.py write RES RESULTS.md    fills bench/RESULTS.md.in from RES/*.json
+
+RES is build/bench/results/.  Sections whose results are missing say so.
+"""
+import datetime, glob, json, math, os, platform, re, statistics, subprocess, sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+MB = 1e6
+GOAL_LINEAR = 1.1   # "near-linear": a log-log slope of at most this
+
+
+def sh(*cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT).stdout.strip()
+    except OSError:
+        return ""
+
+
+def machine():
+    model = ""
+    for line in sh("lscpu").splitlines():
+        if line.startswith("Model name:"):
+            model = line.split(":", 1)[1].strip()
+    mem_kb = 0
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemTotal:"):
+                mem_kb = int(line.split()[1])
+    dirty = [l for l in sh("git", "status", "--porcelain", "--untracked-files=no").splitlines() if l]
+    try:
+        import sklearn, numpy
+        skv, npv = sklearn.__version__, numpy.__version__
+    except ImportError:
+        skv = npv = ""
+    return {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "nproc": int(sh("nproc") or 0), "cpu": model, "mem_gib": round(mem_kb / 1048576, 1),
+        "kernel": platform.release(),
+        "commit": sh("git", "rev-parse", "--short", "HEAD"), "modified_files": len(dirty),
+        "cc": sh("cc", "--version").splitlines()[0] if sh("cc", "--version") else "",
+        "hyperfine": sh("hyperfine", "--version"),
+        "fasttext": "fastText " + sh("dpkg-query", "-W", "-f", "${Version}", "fasttext"),
+        "python": "Python " + platform.python_version(), "sklearn": skv, "numpy": npv,
+        "perf": sh("perf", "--version"),
+    }
+
+
+def load(path, default=None):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return default
+
+
+def notes(res, part):
+    out = {}
+    try:
+        with open(os.path.join(res, "notes-%s.tsv" % part)) as f:
+            for line in f:
+                k, _, v = line.rstrip("\n").partition("\t")
+                out[k] = v
+    except OSError:
+        pass
+    return out
+
+
+def mtime(path):
+    try:
+        return datetime.datetime.fromtimestamp(os.path.getmtime(path), datetime.timezone.utc) \
+            .strftime("%Y-%m-%d %H:%M UTC")
+    except OSError:
+        return "?"
+
+
+def slope(xs, ys):
+    lx = [math.log(x) for x in xs]
+    ly = [math.log(y) for y in ys]
+    mx, my = sum(lx) / len(lx), sum(ly) / len(ly)
+    den = sum((a - mx) ** 2 for a in lx)
+    return sum((a - mx) * (b - my) for a, b in zip(lx, ly)) / den if den else float("nan")
+
+
+def scaling(res, out):
+    runs = []
+    for p in glob.glob(os.path.join(res, "scale_*.json")):
+        d = load(p)
+        if not d:
+            continue
+        n = int(re.search(r"scale_(\d+)\.json$", p).group(1))
+        runs.append({"posts": n, "wall_s": d.get("wall_s"), "user_s": d.get("user_s"),
+                     "sys_s": d.get("sys_s"), "max_rss_kb": d.get("max_rss_kb"),
+                     "tree_pss_kb": d.get("tree_pss_kb"), "exit_status": d.get("exit_status"),
+                     "command": " ".join(d.get("command", []))})
+    runs.sort(key=lambda r: r["posts"])
+    ok = [r for r in runs if r["exit_status"] == 0]
+    doc = {"measured": machine(), "runs": runs, "load": notes(res, "scaling")}
+    if len(ok) >= 2:
+        xs = [r["posts"] for r in ok]
+        doc["slope_time"] = round(slope(xs, [r["wall_s"] for r in ok]), 3)
+        doc["slope_max_rss"] = round(slope(xs, [r["max_rss_kb"] for r in ok]), 3)
+        doc["slope_tree_pss"] = round(slope(xs, [r["tree_pss_kb"] for r in ok]), 3)
+        doc["steps"] = [{"from": a["posts"], "to": b["posts"],
+                         "slope_time": round(slope([a["posts"], b["posts"]], [a["wall_s"], b["wall_s"]]), 3),
+                         "slope_max_rss": round(slope([a["posts"], b["posts"]],
+                                                      [a["max_rss_kb"], b["max_rss_kb"]]), 3)}
+                        for a, b in zip(ok, ok[1:])]
+    with open(out, "w") as f:
+        json.dump(doc, f, indent=1)
+        f.write("\n")
+
+
+# ---- formatting -----------------------------------------------------------
+
+def fnum(x, nd=0):
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    return "{:,.{}f}".format(x, nd)
+
+
+def fsec(x):
+    if x is None:
+        return "–"
+    return "%.3f" % x if x < 10 else "%.2f" % x if x < 100 else "%.1f" % x
+
+
+def fmb_kb(kb):
+    return "–" if kb is None else "%.1f" % (kb * 1024 / MB) if kb * 1024 < 100 * MB else fnum(kb * 1024 / MB)
+
+
+def table(head, rows, align=None):
+    """A Markdown table; align: one l or r a column (default: the first left, the rest right)."""
+    align = align or "l" + "r" * (len(head) - 1)
+    out = ["| " + " | ".join(head) + " |", "|" + "|".join("---" if a == "l" else "---:" for a in align) + "|"]
+    for r in rows:
+        out.append("| " + " | ".join(str(c) for c in r) + " |")
+    return "\n".join(out)
+
+
+def met(ok):
+    return "–" if ok is None else ("**met**" if ok else "**not met**")
+
+
+def rss_runs(res, name):
+    vals = []
+    try:
+        with open(os.path.join(res, "rss_%s.txt" % name)) as f:
+            for line in f:
+                m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", line)
+                if m:
+                    vals.append(int(m.group(1)))
+    except OSError:
+        pass
+    return vals
+
+
+def hyperfine_results(*paths):
+    out = {}
+    for p in paths:
+        d = load(p)
+        if d:
+            for r in d["results"]:
+                out[r["command"]] = r
+    return out
+
+
+# ---- sections ---------------------------------------------------------------
+
+LABELS = {"incite-1t": "incite-score `--threads 1`", "incite-2t": "incite-score `--threads 2`",
+          "incite-pooled": "incite-score `--threads 1`, pooled 10-label model",
+          "fasttext": "fastText `predict`", "sklearn": "scikit-learn (sklearn_score.py)",
+          "incite-empty": "incite-score, empty input", "fasttext-1line": "fastText `predict`, one line",
+          "sklearn-empty": "scikit-learn, empty input"}
+
+
+def write(res, out):
+    R = {}       # what the goals table needs
+    mach = load(os.path.join(res, "machine.json"), {})
+    run = notes(res, "run")
+    inp = notes(res, "inputs")
+    fill = {}
+
+    # header
+    secs = int(run.get("seconds", "0") or 0)
+    fill["HEADER"] = table(["", ""], align="ll", rows=[
+        ["date", mach.get("date", "?")],
+        ["machine", "%s cores (`nproc`), %s (`lscpu` model name), %s GiB RAM, Linux %s" %
+         (mach.get("nproc", "?"), mach.get("cpu", "?"), mach.get("mem_gib", "?"), mach.get("kernel", "?"))],
+        ["checkout", "%s%s" % (mach.get("commit", "?"),
+                               " with %d modified tracked files" % mach["modified_files"]
+                               if mach.get("modified_files") else "")],
+        ["tools", ", ".join(x for x in (mach.get("cc"), mach.get("hyperfine"), mach.get("fasttext"),
+                                        mach.get("python"), "scikit-learn " + mach.get("sklearn", "?"),
+                                        "numpy " + mach.get("numpy", "?"), mach.get("perf")) if x)],
+        ["this run", "parts: %s; %d min %d s in all (inputs and reference models cached in `%s`)" %
+         (run.get("parts", "?"), secs // 60, secs % 60, inp.get("dir", "?"))],
+    ])
+
+    # scoring
+    sc = notes(res, "score")
+    hf = hyperfine_results(os.path.join(res, "score_fast.json"), os.path.join(res, "score_sklearn.json"))
+    if hf:
+        posts = int(sc.get("posts", 0))
+        nbytes = int(sc.get("bytes", 0))
+        rows = []
+        for name in ("incite-1t", "incite-2t", "incite-pooled", "fasttext", "sklearn"):
+            r = hf.get(name)
+            if not r:
+                continue
+            rss = rss_runs(res, name)
+            R[name] = {"mean": r["mean"], "min": r["min"], "rss_kb": max(rss) if rss else None,
+                       "cpu": r["user"] + r["system"]}
+            rows.append([LABELS[name], len(r["times"]), fsec(r["mean"]), fsec(r["min"]),
+                         "%.1f%%" % (100 * r["stddev"] / r["mean"]) if r.get("stddev") else "–",
+                         fsec(r["user"] + r["system"]),
+                         fnum(posts / r["mean"]), fnum(posts / r["min"]),
+                         fnum(nbytes / MB / r["mean"], 2), fnum(nbytes / MB / r["min"], 2),
+                         fmb_kb(max(rss)) if rss else "–"])
+        kind = sc.get("model_kind")
+        model = ("`models/default.model`" if kind == "default" else
+                 "`%s` (given by BENCH_MODEL)" % sc.get("model") if kind == "given" else
+                 "**a stand-in** (`models/default.model` is missing): `%s`, trained by incite-train "
+                 "`--flag hate` with default options on the pooled training data (see Training)" % sc.get("model"))
+        fill["SCORING"] = "\n".join([
+            "Input: %s posts, %.1f MB (`%s/posts.txt`). incite model: %s, %.1f MB. fastText model %.0f MB; "
+            "scikit-learn pickle %.1f MB." % (fnum(posts), nbytes / MB, inp.get("dir", "?"), model,
+                                              int(sc.get("model_bytes", 0)) / MB,
+                                              int(sc.get("model_bytes_fasttext", 0)) / MB,
+                                              int(sc.get("model_bytes_sklearn", 0)) / MB), "",
+            "fastText's and scikit-learn's models are fitted on the pooled training data (10 labels, "
+            "see Training); incite's pooled model (%.1f MB) is incite-train's with default options on "
+            "the same data, one-vs-rest over the same 10 labels: the like-for-like row. The shipped "
+            "model has 3 labels, and incite's cost per feature grows with the number of decision "
+            "functions." % (int(sc.get("model_bytes_pooled", 0) or 0) / MB), "",
+            table(["program", "runs", "mean s", "min s", "σ/mean", "CPU s (mean)", "posts/s (mean)",
+                   "posts/s (min)", "MB/s (mean)", "MB/s (min)", "peak RSS MB"], rows), "",
+            "CPU s is hyperfine's mean user + system time: near the wall time, a program had about one "
+            "core; twice it, two."])
+    else:
+        fill["SCORING"] = "_Not measured (part `score` did not run)._"
+
+    # load
+    ld = notes(res, "load")
+    lj = hyperfine_results(os.path.join(res, "load.json"))
+    if lj:
+        rows = []
+        for name in ("incite-empty", "fasttext-1line", "sklearn-empty"):
+            r = lj.get(name)
+            if not r:
+                continue
+            R[name] = r
+            size = {"incite-empty": ld.get("model_bytes"), "fasttext-1line": ld.get("model_bytes_fasttext"),
+                    "sklearn-empty": ld.get("model_bytes_sklearn")}[name]
+            rows.append([LABELS[name], len(r["times"]), fnum(1000 * r["mean"], 1), fnum(1000 * r["min"], 1),
+                         fnum(1000 * r["stddev"], 1) if r.get("stddev") else "–",
+                         fnum(int(size) / MB, 1) if size else "–"])
+        fill["LOAD"] = table(["program", "runs", "mean ms", "min ms", "σ ms", "model file MB"], rows)
+        if "incite-empty" in lj and "fasttext-1line" in lj:
+            fill["LOAD"] += "\n\nincite starts %.1f× as fast as fastText (by mean), %.1f× (by min)." % (
+                lj["fasttext-1line"]["mean"] / lj["incite-empty"]["mean"],
+                lj["fasttext-1line"]["min"] / lj["incite-empty"]["min"])
+    else:
+        fill["LOAD"] = "_Not measured (part `load` did not run)._"
+
+    # featurize
+    fz = []
+    try:
+        with open(os.path.join(res, "featurize.jsonl")) as f:
+            fz = [json.loads(l) for l in f if l.strip()]
+    except OSError:
+        pass
+    if fz:
+        rows = []
+        best = {}
+        for fold in (True, False):
+            xs = [d for d in fz if d["fold"] == fold]
+            if not xs:
+                continue
+            b = min(d["best_s"] for d in xs)
+            m = statistics.mean(d["mean_s"] for d in xs)
+            best[fold] = (b, m)
+            d0 = xs[0]
+            rows.append(["default (evasion folding on)" if fold else "`fold = 0` (evasion folding off)",
+                         len(xs) * d0["repeats"], fnum(d0["bytes"] / MB / b, 1), fnum(d0["bytes"] / MB / m, 1),
+                         fnum(d0["posts"] / b), fnum(d0["posts"] / m), fnum(d0["features_per_post"], 1)])
+        txt = "%s posts, %.1f MB.\n\n" % (fnum(fz[0]["posts"]), fz[0]["bytes"] / MB)
+        txt += table(["configuration", "passes", "MB/s (best)", "MB/s (mean)", "posts/s (best)",
+                      "posts/s (mean)", "features/post"], rows)
+        if True in best and False in best:
+            txt += ("\n\nEvasion folding costs %.0f%% of the core's time (by best pass; %.0f%% by mean)." %
+                    (100 * (best[True][0] - best[False][0]) / best[True][0],
+                     100 * (best[True][1] - best[False][1]) / best[True][1]))
+        fill["FEATURIZE"] = txt
+    else:
+        fill["FEATURIZE"] = "_Not measured (part `featurize` did not run)._"
+
+    # training
+    tn = notes(res, "train")
+    ti, ts = load(os.path.join(res, "train_incite.json")), load(os.path.join(res, "train_sklearn.json"))
+    ei, es = load(os.path.join(res, "eval_incite.json")), load(os.path.join(res, "eval_sklearn.json"))
+    if ti and ts:
+        R["train"] = (ti, ts, ei, es)
+        rows = []
+        for name, d, e, size in (("incite-train", ti, ei, tn.get("model_bytes_incite")),
+                                 ("scikit-learn fit", ts, es, tn.get("model_bytes_sklearn"))):
+            rows.append([name, fsec(d.get("wall_s")), fsec((d.get("user_s") or 0) + (d.get("sys_s") or 0)),
+                         fmb_kb(d.get("max_rss_kb")), fmb_kb(d.get("tree_pss_kb")),
+                         fnum(int(size) / MB, 1) if size else "–",
+                         "%.4f" % e["macro_f1"] if e else "–", "%.4f" % e["accuracy"] if e else "–"])
+        fill["TRAIN"] = "%s training posts, %s test posts, %s labels.\n\n" % (
+            fnum(int(inp.get("train_rows", 0))), fnum(int(inp.get("test_rows", 0))),
+            len(ei.get("per_class", {})) if ei else "?") + table(
+            ["program", "wall s", "CPU s (user+sys)", "peak RSS MB (largest process)", "peak tree PSS MB",
+             "model MB", "macro-F1 (pooled tests)", "accuracy"], rows)
+        if ti.get("exit_status") or ts.get("exit_status"):
+            fill["TRAIN"] += "\n\n**A training run failed** (exit status %s / %s)." % (
+                ti.get("exit_status"), ts.get("exit_status"))
+    else:
+        fill["TRAIN"] = "_Not measured (part `train` did not run)._"
+
+    # scaling (kept in the repository)
+    sj = load(os.path.join(HERE, "train_scaling.json"))
+    if sj and sj.get("runs"):
+        R["scaling"] = sj
+        m = sj.get("measured", {})
+        rows = [[fnum(r["posts"]), fsec(r["wall_s"]), fsec((r["user_s"] or 0) + (r["sys_s"] or 0)),
+                 fnum(1000 * r["wall_s"] / r["posts"], 2) if r["wall_s"] else "–",
+                 fmb_kb(r["max_rss_kb"]), fmb_kb(r["tree_pss_kb"]),
+                 "ok" if r["exit_status"] == 0 else "exit %s" % r["exit_status"]] for r in sj["runs"]]
+        txt = "Measured %s on commit %s (%s cores, %s GiB).\n\n" % (
+            m.get("date", "?"), m.get("commit", "?"), m.get("nproc", "?"), m.get("mem_gib", "?"))
+        txt += table(["posts", "wall s", "CPU s", "ms per 1k posts", "peak RSS MB (largest process)",
+                      "peak tree PSS MB", ""], rows)
+        if "slope_time" in sj:
+            txt += ("\n\nGrowth exponents (log-log slope over all sizes): wall time **%.2f**, peak RSS "
+                    "**%.2f**, tree PSS **%.2f**." % (sj["slope_time"], sj["slope_max_rss"], sj["slope_tree_pss"]))
+            txt += " Step by step (time, RSS): " + "; ".join(
+                "%s→%s: %.2f, %.2f" % (fnum(s["from"]), fnum(s["to"]), s["slope_time"], s["slope_max_rss"])
+                for s in sj.get("steps", [])) + "."
+        fill["SCALING"] = txt
+    else:
+        fill["SCALING"] = "_Never measured: run `make bench-train-scaling` (or `BENCH_SCALE=1 make bench`)._"
+
+    # profile
+    pn = notes(res, "profile")
+    fill["PROFILE"] = profile(res, pn)
+
+    # goals
+    fill["GOALS"] = goals(R)
+
+    # noise
+    fill["NOISE"] = noise(res, hf, lj, R)
+
+    # commands
+    cmds = []
+    def add(title, lines):
+        lines = [l for l in lines if l]
+        if lines:
+            cmds.append("%s:\n\n```sh\n%s\n```" % (title, "\n".join(lines)))
+    add("Inputs and reference models (once per datasets checksum, then cached)",
+        [inp.get("cmd_prepare"), inp.get("cmd_fasttext"), inp.get("cmd_sklearn"),
+         inp.get("cmd_standin") + "   # only when models/default.model is missing" if inp.get("cmd_standin") else ""])
+    add("Scoring (%s; %s)" % (sc.get("hyperfine_fast", "?"), sc.get("hyperfine_slow", "?")) if sc else "Scoring",
+        [sc.get("cmd_incite-1t"), sc.get("cmd_incite-2t"), sc.get("cmd_fasttext"), sc.get("cmd_sklearn")])
+    add("Load (%s)" % ld.get("hyperfine", "?") if ld else "Load",
+        [ld.get("cmd_incite-empty"), ld.get("cmd_fasttext-1line"), ld.get("cmd_sklearn-empty")])
+    fn = notes(res, "featurize")
+    add("Featurization (alternating, twice)", [fn.get("command_fold"), fn.get("command_nofold")])
+    add("Training (%s)" % tn.get("wrapper", "") if tn else "Training",
+        [tn.get("cmd_incite"), tn.get("cmd_sklearn"), tn.get("cmd_eval_incite"), tn.get("cmd_eval_sklearn")])
+    if sj and sj.get("runs"):
+        add("Training growth (each under bench/treemem.py; inputs by `bench/prepare.py replicate TRAIN N OUT`)",
+            [r["command"] for r in sj["runs"]])
+    add("Profile", [pn.get("command"), pn.get("report")])
+    fill["COMMANDS"] = "\n\n".join(cmds) if cmds else "_Nothing ran._"
+
+    fill["NOTES"] = notes_section(sc, R)
+
+    with open(os.path.join(HERE, "RESULTS.md.in")) as f:
+        text = f.read()
+    for k, v in fill.items():
+        text = text.replace("@%s@" % k, v)
+    with open(out + ".tmp", "w") as f:
+        f.write(text)
+    os.replace(out + ".tmp", out)
+
+
+def goals(R):
+    rows = []
+    def speed(what, fast, slow, goal):
+        a, b = R.get(fast), R.get(slow)
+        if not a or not b:
+            rows.append([what, "–", "–", "≥ %g×" % goal, "not measured"])
+            return
+        m, n = b["mean"] / a["mean"], b["min"] / a["min"]
+        rows.append([what, "%.2f×" % m, "%.2f×" % n, "≥ %g×" % goal, met(m >= goal and n >= goal)])
+    speed("incite 1 thread vs fastText (posts/s)", "incite-1t", "fasttext", 3)
+    speed("incite 1 thread vs scikit-learn (posts/s)", "incite-1t", "sklearn", 30)
+    speed("… the same with incite's pooled 10-label model vs fastText", "incite-pooled", "fasttext", 3)
+    speed("… the same with incite's pooled 10-label model vs scikit-learn", "incite-pooled", "sklearn", 30)
+    speed("incite 2 threads vs 1 thread (posts/s)", "incite-2t", "incite-1t", 1.8)
+    for name, what in (("incite-1t", "incite peak RSS, 1 thread"), ("incite-2t", "incite peak RSS, 2 threads")):
+        r = R.get(name)
+        if r and r["rss_kb"]:
+            mb = r["rss_kb"] * 1024 / MB
+            rows.append([what, "%s MB" % fmb_kb(r["rss_kb"]), "", "≤ 64 MB", met(mb <= 64)])
+    r = R.get("incite-empty")
+    if r:
+        rows.append(["incite model load (whole process, empty input)", "%.1f ms" % (1000 * r["mean"]),
+                     "%.1f ms" % (1000 * r["min"]), "< 20 ms", met(r["mean"] < 0.02 and r["min"] < 0.02)])
+    if "train" in R:
+        ti, ts, ei, es = R["train"]
+        rows.append(["incite-train vs scikit-learn fit: wall time", "%s s vs %s s" % (fsec(ti["wall_s"]), fsec(ts["wall_s"])),
+                     "%.2f×" % (ti["wall_s"] / ts["wall_s"]), "≤ 1×", met(ti["wall_s"] <= ts["wall_s"])])
+        rows.append(["… peak RSS (largest process)", "%s MB vs %s MB" % (fmb_kb(ti["max_rss_kb"]), fmb_kb(ts["max_rss_kb"])),
+                     "%.2f×" % (ti["max_rss_kb"] / ts["max_rss_kb"]), "≤ 1×", met(ti["max_rss_kb"] <= ts["max_rss_kb"])])
+        rows.append(["… peak tree PSS (workers included)", "%s MB vs %s MB" % (fmb_kb(ti["tree_pss_kb"]), fmb_kb(ts["tree_pss_kb"])),
+                     "%.2f×" % (ti["tree_pss_kb"] / ts["tree_pss_kb"]), "≤ 1×", met(ti["tree_pss_kb"] <= ts["tree_pss_kb"])])
+        if ei and es:
+            rows.append(["… macro-F1 on the pooled tests", "%.4f vs %.4f" % (ei["macro_f1"], es["macro_f1"]),
+                         "%+.4f" % (ei["macro_f1"] - es["macro_f1"]), "no lower", met(ei["macro_f1"] >= es["macro_f1"])])
+    sj = R.get("scaling")
+    if sj and "slope_time" in sj:
+        rows.append(["incite-train growth 10k → 1M, time (log-log slope)", "%.2f" % sj["slope_time"], "",
+                     "near-linear (≤ %.1f)" % GOAL_LINEAR, met(sj["slope_time"] <= GOAL_LINEAR)])
+        rows.append(["… peak RSS (log-log slope)", "%.2f" % sj["slope_max_rss"], "",
+                     "near-linear (≤ %.1f)" % GOAL_LINEAR, met(sj["slope_max_rss"] <= GOAL_LINEAR)])
+    return table(["goal", "by mean / measured", "by min / ratio", "target", ""], rows, align="lrrll")
+
+
+def profile(res, pn):
+    if pn.get("error"):
+        return "_perf failed: %s_" % pn["error"]
+    path = os.path.join(res, "perf.txt")
+    try:
+        with open(path) as f:
+            text = f.read()
+    except OSError:
+        return "_Not measured (part `profile` did not run)._"
+    samples = re.search(r"# Samples: (\S+) of event '([^']+)'", text)
+    rows, by_dso = [], {}
+    for line in text.splitlines():
+        # "  49.47%  incite-score  [.] incite_score_post   -   -" (IPC columns: "-" here)
+        m = re.match(r"^\s+([\d.]+)%\s+(\S+)\s+\[(.)\]\s+(.+?)(?:\s+-\s+-)?\s*$", line)
+        if m:
+            pct, dso, kind, sym = float(m.group(1)), m.group(2), m.group(3), m.group(4)
+            by_dso[dso] = by_dso.get(dso, 0) + pct
+            rows.append((pct, dso, kind, sym))
+    files = symbol_files(os.path.join(ROOT, "build", "bench", "bin", "incite-score"))
+    top = [["%.2f%%" % p, "`%s`" % d, "`%s`" % s, files.get(s, "kernel" if k == "k" else "")]
+           for p, d, k, s in rows[:20]]
+    txt = "%s samples of `%s`, model `%s`.\n\n" % (samples.group(1) if samples else "?",
+                                                   samples.group(2) if samples else "?", pn.get("model", "?"))
+    txt += table(["self", "DSO", "function", "source"], top, align="rlll")
+    by_file = {}
+    for p, d, k, sym in rows:
+        f = files.get(sym)
+        if f:
+            by_file[f] = by_file.get(f, 0) + p
+    txt += "\n\nBy source file (incite's own code): " + ", ".join(
+        "`%s` %.1f%%" % (f, p) for f, p in sorted(by_file.items(), key=lambda x: -x[1])[:8]) + "."
+    txt += " By DSO: " + ", ".join("`%s` %.1f%%" % (d, p) for d, p in
+                                      sorted(by_dso.items(), key=lambda x: -x[1])[:6]) + "."
+    return txt
+
+
+def symbol_files(binary):
+    out = {}
+    for line in sh("nm", "-l", "--defined-only", binary).splitlines():
+        parts = line.split()
+        if len(parts) >= 4 and parts[1] in "tT":
+            src = parts[3].rsplit(":", 1)[0]
+            if "/classifier/" in src:
+                src = "classifier/" + src.split("/classifier/", 1)[1]
+            out[parts[2]] = src
+    return out
+
+
+def noise(res, hf, lj, R):
+    lines = []
+    mach = load(os.path.join(res, "machine.json"), {})
+    lines.append("The machine (%s cores) is shared: other people's builds and tests ran during the "
+                 "benchmark. Load average (1, 5, 15 min) before → after each part:" % mach.get("nproc", "?"))
+    lines.append("")
+    rows = []
+    for part in ("train", "score", "load", "featurize", "profile"):
+        n = notes(res, part)
+        if "load_before" in n:
+            rows.append([part, n.get("load_before", "?"), n.get("load_after", "?")])
+    sj = load(os.path.join(HERE, "train_scaling.json"))
+    if sj and sj.get("load"):
+        rows.append(["scaling (%s)" % sj.get("measured", {}).get("date", "?"),
+                     sj["load"].get("load_before", "?"), sj["load"].get("load_after", "?")])
+    lines.append(table(["part", "before", "after"], rows, align="lll"))
+    lines.append("")
+    spread = []
+    for name, r in list(hf.items()) + list(lj.items()):
+        if r.get("stddev") is not None:
+            spread.append("%s σ/mean %.1f%%, mean/min %.2f" % (name, 100 * r["stddev"] / r["mean"], r["mean"] / r["min"]))
+    if spread:
+        lines.append("Spread of the hyperfine runs: " + "; ".join(spread) + ".")
+        lines.append("")
+    lines.append("Hence the ratios are given both by mean and by min (the fastest run is the one least "
+                 "disturbed); the programs compared ran back to back in the same invocation. The "
+                 "training figures are single runs and carry the same few-percent noise at least; "
+                 "the growth runs were measured in another invocation (date above).")
+    return "\n".join(lines)
+
+
+def notes_section(sc, R):
+    n = []
+    if sc.get("model_kind") == "standin":
+        k = len(R["train"][2].get("per_class", {})) if R.get("train") and R["train"][2] else 0
+        shape = "%d labels" % k if k else "its labels"
+        n.append("- **Stand-in model.** `models/default.model` was missing, so incite-score used a model "
+                 "trained on the pooled training data with incite-train's default options (%s). "
+                 "The shipped model (`tools/make_model.sh`: three labels) is smaller, so these "
+                 "scoring, RSS and load figures are not the shipped model's." % shape)
+    t1, t2 = R.get("incite-1t"), R.get("incite-2t")
+    if t1 and t2:
+        n.append("- **Two threads.** incite-score `--threads 2` kept %.2f cores busy on average "
+                 "(CPU time / wall time; one thread: %.2f) and used %.2f× the CPU time of one thread. "
+                 "Well under 2 means the second core was taken by other work (see the load averages "
+                 "under Noise) or the pipeline waited on a serial part; a shared 2-core machine cannot "
+                 "tell the two apart, so read the 2-thread ratio as this machine's, not the pipeline's "
+                 "ceiling." % (t2["cpu"] / t2["mean"], t1["cpu"] / t1["mean"], t2["cpu"] / t1["cpu"]))
+    n.append("- **scikit-learn scoring.** `../shared/bench/sklearn_score.py MODEL.pkl < posts` stops on a "
+             "model with more than two labels (it formats each post's decision value with `%.6f`, and "
+             "LinearSVC gives a row of values, one per label). `bench/sklearn_stream.py` imports that script and runs "
+             "its own `score()` unchanged, with the model's decision function narrowed to the `hate` "
+             "column: same chunks, same pickle, same output format; the fit is `sklearn_score.py fit` as is.")
+    n.append("- **Peak memory of incite-train** is given twice: `/usr/bin/time -v` reports the largest "
+             "single process, while incite-train runs its cross-validation folds in forked worker "
+             "processes; the tree PSS adds those up (shared pages counted once).")
+    n.append("- **fastText**: the Debian package's `fasttext` (0.9.2), default 2,000,000 buckets × "
+             "100 dimensions, hence its model size, RSS and load time.")
+    return "\n".join(n)
+
+
+if __name__ == "__main__":
+    a = sys.argv[1:]
+    if a[:1] == ["machine"] and len(a) == 1:
+        json.dump(machine(), sys.stdout, indent=1)
+        sys.stdout.write("\n")
+    elif a[:1] == ["scaling"] and len(a) == 3:
+        scaling(a[1], a[2])
+    elif a[:1] == ["write"] and len(a) == 3:
+        write(a[1], a[2])
+    else:
+        sys.exit(__doc__)
