@@ -1114,11 +1114,11 @@ static int setup(trainer *t, const incite_dataset *d, const incite_train_options
     else if (t->k == 2)
         t->scheme = SCHEME_BINARY;
     else if (o->multiclass == INCITE_MULTI_AUTO)
-        /* Measured with mean-margin decisions: one-vs-one won on every
-         * set of 3 or 4 labels (TweetEval stance, Davidson, Gab Hate
-         * Corpus, HASOC 2019 Hindi: +0.7 to +1.5 macro-F1), one-vs-rest
-         * on the 10 labels of those sets pooled (0.564 vs 0.508): pairs
-         * of labels that never meet in one source learn the source. */
+        /* Measured: one-vs-one won on every set of 3 or 4 labels
+         * (TweetEval stance, Davidson, Gab Hate Corpus, HASOC 2019 Hindi:
+         * +0.7 to +1.5 points of macro-F1), one-vs-rest on the 10 labels
+         * of those sets pooled (0.564 vs 0.508): pairs of labels that
+         * never meet in one source learn the source. */
         t->scheme = t->k <= INCITE_AUTO_OVO_MAX_LABELS ? SCHEME_OVO : SCHEME_OVR;
     else
         t->scheme = o->multiclass == INCITE_MULTI_OVO ? SCHEME_OVO : SCHEME_OVR;
