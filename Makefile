@@ -46,7 +46,7 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 BINS     := $(PROGRAMS:%=$(BUILD)/bin/%)
 
-UNIT_TESTS := normalize tokenize fold features vector linereader reader model strbuf
+UNIT_TESTS := normalize tokenize fold features vector linereader reader model strbuf perturb
 UNIT_BINS  := $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 
 .PHONY: all deps lib test clean install model model-eval

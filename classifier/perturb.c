@@ -12,6 +12,15 @@
  *  leet       a->4 e->3 i->1 o->0 s->5 t->7      kill -> k1ll
  *  spacing    a space between its letters        kill -> k i l l
  *  mixed      one of the above, drawn per word
+ *
+ * A Devanagari or Gurmukhi word with at least three letters (consonants
+ * and independent vowels) takes the rewrites that exist in its script,
+ * by akshara (a consonant with the virama-joined consonants and the signs
+ * that follow it); the others leave it as it is:
+ *  zerowidth  U+200B between its aksharas        मारो -> मा​रो
+ *  elongate   each vowel sign 3 to 6 times       मारो -> माााारोोो
+ *  spacing    a space between its aksharas       मारो -> मा रो
+ *  mixed      one of these three, drawn per word
  */
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +101,47 @@ static int is_vowel(char c)
     return strchr("aeiouAEIOU", c) != NULL && c != '\0';
 }
 
+/* The code point at w[i] when it is Devanagari or Gurmukhi (U+0900 to
+ * U+0A7F, three bytes of UTF-8), else -1. */
+static long indic_at(const char *w, size_t n, size_t i)
+{
+    const unsigned char *u = (const unsigned char *)w + i;
+    if (i + 2 >= n || u[0] != 0xE0 || u[1] < 0xA4 || u[1] > 0xA9 || (u[2] & 0xC0) != 0x80)
+        return -1;
+    return (long)(((u[1] & 0x3Fu) << 6) | (u[2] & 0x3Fu));   /* E0: no bits above */
+}
+
+static int indic_letter(long cp)   /* consonants and independent vowels */
+{
+    return (cp >= 0x0904 && cp <= 0x0939) || (cp >= 0x0958 && cp <= 0x0961) ||
+           (cp >= 0x0972 && cp <= 0x097F) || (cp >= 0x0A05 && cp <= 0x0A39) ||
+           (cp >= 0x0A59 && cp <= 0x0A5E) || (cp >= 0x0A72 && cp <= 0x0A74);
+}
+
+static int indic_vowel_sign(long cp)
+{
+    return (cp >= 0x093E && cp <= 0x094C) || (cp >= 0x0A3E && cp <= 0x0A4C);
+}
+
+static int indic_virama(long cp)
+{
+    return cp == 0x094D || cp == 0x0A4D;
+}
+
+/* A word's ASCII letters and its Devanagari and Gurmukhi ones. */
+static void count_letters(const char *w, size_t n, size_t *ascii, size_t *indic)
+{
+    *ascii = *indic = 0;
+    for (size_t i = 0; i < n;) {
+        long cp = indic_at(w, n, i);
+        if (cp >= 0) {
+            *indic += (size_t)indic_letter(cp);
+            i += 3;
+        } else
+            *ascii += (size_t)is_letter(w[i++]);
+    }
+}
+
 static uint64_t next(uint64_t *s)
 {
     uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
@@ -165,6 +215,29 @@ static void rewrite(sink *o, const char *w, size_t n, incite_perturb_kind k, uin
     }
 }
 
+/* The rewrites of an Indic word, by akshara: a letter begins one unless
+ * a virama joins it to the letter before. */
+static void rewrite_indic(sink *o, const char *w, size_t n, incite_perturb_kind k, uint64_t *rng)
+{
+    long prev = -1;
+    for (size_t i = 0; i < n;) {
+        long cp = indic_at(w, n, i);
+        size_t len = cp >= 0 ? 3 : 1;
+        if (indic_letter(cp) && prev >= 0 && !indic_virama(prev)) {
+            if (k == INCITE_PERTURB_ZEROWIDTH)
+                put(o, "\xe2\x80\x8b", 3);
+            else if (k == INCITE_PERTURB_SPACING)
+                put(o, " ", 1);
+        }
+        put(o, w + i, len);
+        if (k == INCITE_PERTURB_ELONGATE && indic_vowel_sign(cp))
+            for (uint64_t r = 2 + next(rng) % 4; r > 0; r--)   /* 3 to 6 in all */
+                put(o, w + i, len);
+        prev = cp;
+        i += len;
+    }
+}
+
 int incite_perturb(const char *text, size_t len, incite_perturb_kind kind, double rate,
                    uint64_t seed, char **out, size_t *out_len)
 {
@@ -180,11 +253,20 @@ int incite_perturb(const char *text, size_t len, incite_perturb_kind kind, doubl
             i++;
             continue;
         }
-        size_t j = i, letters = 0;
+        size_t j = i;
         while (j < len && text[j] != ' ' && text[j] != '\t')
-            letters += (size_t)is_letter(text[j++]);
+            j++;
+        size_t ascii, indic;
+        count_letters(text + i, j - i, &ascii, &indic);
         double draw = (double)(next(&rng) >> 11) * 0x1.0p-53;
-        if (letters >= 3 && draw < rate) {
+        if (indic >= 3 && draw < rate) {
+            static const incite_perturb_kind in_script[] = {
+                INCITE_PERTURB_ZEROWIDTH, INCITE_PERTURB_ELONGATE, INCITE_PERTURB_SPACING};
+            incite_perturb_kind k = kind;
+            if (k == INCITE_PERTURB_MIXED)
+                k = in_script[next(&rng) % 3];
+            rewrite_indic(&o, text + i, j - i, k, &rng);
+        } else if (ascii >= 3 && draw < rate) {
             incite_perturb_kind k = kind;
             if (k == INCITE_PERTURB_MIXED)
                 k = (incite_perturb_kind)(next(&rng) % INCITE_PERTURB_MIXED);

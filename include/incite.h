@@ -481,9 +481,11 @@ typedef enum incite_perturb_kind {
 const char *incite_perturb_name(incite_perturb_kind k);
 int incite_perturb_parse(const char *name);   /* -1: unknown */
 
-/* Rewrites each word of 3+ ASCII letters with probability rate, from a
- * generator seeded by seed (give each row its own): the same arguments
- * always give the same text.  *out is allocated (free() it). */
+/* Rewrites each word of 3+ ASCII letters, or of 3+ Devanagari or Gurmukhi
+ * letters (by akshara, with the kinds those scripts have: zerowidth,
+ * elongate, spacing), with probability rate, from a generator seeded by
+ * seed (give each row its own): the same arguments always give the same
+ * text.  *out is allocated (free() it). */
 int incite_perturb(const char *text, size_t len, incite_perturb_kind kind, double rate,
                    uint64_t seed, char **out, size_t *out_len);
 
