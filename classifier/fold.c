@@ -14,9 +14,16 @@
  *             yield the word they spell ("k1ll" -> kill, "h8" -> hate,
  *             "b!tch", "$lut"); numbers stay numbers.
  *  spacing    three or more single letters in a row ("k i l l",
- *             "k.i.l.l", "k-i-l-l") become the word they spell.
+ *             "k.i.l.l", "k-i-l-l") become the word they spell.  From
+ *             feature format 2, two or more Devanagari or Gurmukhi
+ *             aksharas in a row ("मा रें गे") also yield the word they
+ *             spell: Hindi has many one-akshara words, so they stay words
+ *             too, and its function words ("है कि वो") join nothing.
  *  elongation a word stretched past the tokenizer's two repeats also
  *             yields it with the stretched runs at one ("kiiiill" -> kill).
+ *             From format 2, a Devanagari or Gurmukhi sign repeated
+ *             ("माारो") is written once: no word repeats one, so the
+ *             rewrite is exact.
  *  translit   a Devanagari or Gurmukhi word also yields its romanized
  *             spelling (translit.c), which Hinglish posts share.
  *
@@ -363,11 +370,136 @@ static int fold_elongation(tokenizer *tz, writer *w, const char *text, size_t le
     return INCITE_OK;
 }
 
+/* ---- spaced and stretched Devanagari and Gurmukhi (format 2) ---------- */
+
+static int indic_cp(int32_t cp)
+{
+    return cp >= 0x0900 && cp <= 0x0A7F;
+}
+
+static int indic_letter(int32_t cp)   /* consonants and independent vowels */
+{
+    return (cp >= 0x0904 && cp <= 0x0939) || (cp >= 0x0958 && cp <= 0x0961) ||
+           (cp >= 0x0972 && cp <= 0x097F) || (cp >= 0x0A05 && cp <= 0x0A39) ||
+           (cp >= 0x0A59 && cp <= 0x0A5E) || (cp >= 0x0A72 && cp <= 0x0A74);
+}
+
+static int indic_virama(int32_t cp)
+{
+    return cp == 0x094D || cp == 0x0A4D;
+}
+
+/* A word of exactly one akshara (a letter, the letters a virama joins to
+ * it, and the signs after them), all Devanagari or Gurmukhi. */
+static int single_akshara(const incite_token *t)
+{
+    if (t->kind != INCITE_TOKEN_WORD || (unsigned char)t->text[0] < 0xE0)
+        return 0;
+    const unsigned char *s = (const unsigned char *)t->text;
+    int32_t cp, prev = 0;
+    size_t starts = 0;
+    for (size_t i = 0, n; i < t->len; i += n) {
+        n = utf8_next(s + i, &cp);
+        if (!indic_cp(cp))
+            return 0;
+        starts += indic_letter(cp) && !indic_virama(prev);
+        prev = cp;
+    }
+    return starts == 1;
+}
+
+/* A Devanagari or Gurmukhi sign (not a letter) twice in a row. */
+static int indic_stretched(const incite_token *t)
+{
+    const unsigned char *s = (const unsigned char *)t->text;
+    int32_t cp, prev = 0;
+    for (size_t i = 0, n; i < t->len; i += n) {
+        n = utf8_next(s + i, &cp);
+        if (cp == prev && indic_cp(cp) && !indic_letter(cp))
+            return 1;
+        prev = cp;
+    }
+    return 0;
+}
+
+/* Rewrites, in the word sequence, each word with a repeated Indic sign to
+ * the word with each such sign once. */
+static int fold_indic_elongation(tokenizer *tz, writer *w)
+{
+    for (size_t i = 0; i < tz->n; i++) {
+        incite_token *t = &tz->tok[i];
+        if (t->kind != INCITE_TOKEN_WORD || !indic_stretched(t))
+            continue;
+        char *dst = reserve(w, t->len);
+        if (!dst)
+            return set_error(INCITE_ELIMIT, "fold buffer too small");
+        const unsigned char *s = (const unsigned char *)t->text;
+        int32_t cp, prev = 0;
+        size_t k = 0;
+        for (size_t j = 0, n; j < t->len; j += n) {
+            n = utf8_next(s + j, &cp);
+            if (!(cp == prev && indic_cp(cp) && !indic_letter(cp))) {
+                memcpy(dst + k, s + j, n);
+                k += n;
+            }
+            prev = cp;
+        }
+        t->text = commit(w, k);
+        t->len = (uint32_t)k;
+    }
+    return INCITE_OK;
+}
+
+/* The one-akshara words of everyday Hindi and Punjabi (postpositions,
+ * auxiliaries, particles, pronouns): joined, they would spell nothing. */
+static int function_word(const incite_token *t)
+{
+    static const char *const words[] = {
+        "है", "हैं", "के", "की", "का", "को", "में", "मे", "से", "ने", "तो", "जो", "न", "व",
+        "ही", "भी", "कि", "वो", "ये", "या", "हो", "थे", "था", "थी", "तू", "मैं", "पे", "जी",
+        "ना", "सा", "सी", "दो", "लो",
+        "ਦੇ", "ਦੀ", "ਦਾ", "ਨੂੰ", "ਤੇ", "ਨੇ", "ਹੈ", "ਹਨ", "ਜੋ", "ਕਿ", "ਵੀ", "ਹੀ", "ਤਾਂ", "ਮੈਂ", "ਤੂੰ",
+        "ਜੀ", "ਨਾ", "ਤੋਂ",
+    };
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (strlen(words[i]) == t->len && memcmp(words[i], t->text, t->len) == 0)
+            return 1;
+    return 0;
+}
+
+/* Each run of 2+ one-akshara words, function words aside, also yields
+ * the word they spell. */
+static int fold_indic_spacing(tokenizer *tz, writer *w, size_t nmain)
+{
+    for (size_t i = 0; i < nmain;) {
+        size_t j = i, bytes = 0;
+        while (j < nmain && single_akshara(&tz->tok[j]) && !function_word(&tz->tok[j]))
+            bytes += tz->tok[j++].len;
+        if (j - i < 2) {
+            i = j > i ? j : i + 1;
+            continue;
+        }
+        char *dst = reserve(w, bytes);
+        if (!dst)
+            return set_error(INCITE_ELIMIT, "fold buffer too small");
+        size_t k = 0;
+        for (size_t t = i; t < j; t++) {
+            memcpy(dst + k, tz->tok[t].text, tz->tok[t].len);
+            k += tz->tok[t].len;
+        }
+        int rc = push_variant(tz, w, k);
+        if (rc)
+            return rc;
+        i = j;
+    }
+    return INCITE_OK;
+}
+
 /* ---- romanized Indic words -------------------------------------------- */
 
-static int fold_translit(tokenizer *tz, writer *w, size_t nmain)
+static int fold_translit(tokenizer *tz, writer *w, size_t upto)
 {
-    for (size_t i = 0; i < nmain; i++) {
+    for (size_t i = 0; i < upto; i++) {
         const incite_token *t = &tz->tok[i];
         if (t->kind != INCITE_TOKEN_WORD || (unsigned char)t->text[0] < 0xE0)
             continue;   /* Devanagari and Gurmukhi are 3-byte UTF-8 */
@@ -435,7 +567,7 @@ static survey look(const tokenizer *tz, const char *text, size_t len)
     return v;
 }
 
-int fold_tokens(tokenizer *tz, uint32_t flags, const char *text, size_t len)
+int fold_tokens(tokenizer *tz, uint32_t flags, uint32_t format, const char *text, size_t len)
 {
     tz->nmain = tz->n;
     if (!flags)
@@ -445,9 +577,10 @@ int fold_tokens(tokenizer *tz, uint32_t flags, const char *text, size_t len)
         return INCITE_OK;   /* nothing to fold: most posts */
     /* room: homoglyphs rewrite a word no longer, a joined run is its
      * letters, leet reads a word and a chunk up to 3 times longer, an
-     * unstretched word is shorter, a romanization up to 2 times longer -
-     * 13 times the post - and a space after each, at most one a byte */
-    size_t need = 14 * len + 64 + 2 * TOKEN_SLACK;
+     * unstretched word is shorter, a romanization up to 2 times longer,
+     * Indic words unstretched and joined no longer, and romanized too -
+     * 17 times the post - and a space after each, at most one a byte */
+    size_t need = 18 * len + 64 + 2 * TOKEN_SLACK;
     if (grow_array(&tz->fold, &tz->fold_cap, need, 1))
         return INCITE_ENOMEM;
     memset(tz->fold, ' ', TOKEN_SLACK);
@@ -456,6 +589,9 @@ int fold_tokens(tokenizer *tz, uint32_t flags, const char *text, size_t len)
     /* the rewrites of the word sequence first, then the variants after it */
     if ((flags & INCITE_FOLD_HOMOGLYPH) && v.nonascii)
         rc = fold_homoglyphs(tz, &w, tz->n);
+    const int indic = format >= 2 && v.nonascii;
+    if (!rc && (flags & INCITE_FOLD_ELONGATION) && indic)
+        rc = fold_indic_elongation(tz, &w);
     if (!rc && (flags & INCITE_FOLD_SPACING) && v.spaced)
         rc = fold_spacing(tz, &w);
     tz->nmain = tz->n;
@@ -463,7 +599,10 @@ int fold_tokens(tokenizer *tz, uint32_t flags, const char *text, size_t len)
         rc = fold_leet(tz, &w, tz->nmain, text, len, v.digits, v.symbols);
     if (!rc && (flags & INCITE_FOLD_ELONGATION) && v.stretched)
         rc = fold_elongation(tz, &w, text, len);
+    if (!rc && (flags & INCITE_FOLD_SPACING) && indic)
+        rc = fold_indic_spacing(tz, &w, tz->nmain);
+    /* from format 2, the joined Indic words are romanized too */
     if (!rc && (flags & INCITE_FOLD_TRANSLIT) && v.nonascii)
-        rc = fold_translit(tz, &w, tz->nmain);
+        rc = fold_translit(tz, &w, indic ? tz->n : tz->nmain);
     return rc;
 }

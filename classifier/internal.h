@@ -67,7 +67,7 @@ void tokenizer_release(tokenizer *tz);
 
 /* ---- fold.c: evasions undone, after tokenize ------------------------- */
 
-int fold_tokens(tokenizer *tz, uint32_t fold_flags, const char *text, size_t len);
+int fold_tokens(tokenizer *tz, uint32_t fold_flags, uint32_t format, const char *text, size_t len);
 
 /* ---- features.c: tokens -> hashed feature counts -------------------- */
 

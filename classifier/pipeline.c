@@ -72,7 +72,7 @@ int incite_featurize(incite_featurizer *f, const char *text, size_t len, const c
     if (!rc)
         rc = tokenize(&f->tz, f->cfg.tokenize, f->nz.out, f->nz.len);
     if (!rc)
-        rc = fold_tokens(&f->tz, f->cfg.fold, f->nz.out, f->nz.len);
+        rc = fold_tokens(&f->tz, f->cfg.fold, f->cfg.format, f->nz.out, f->nz.len);
     if (!rc)
         rc = features_extract(&f->ft, &f->cfg, f->tz.tok, f->tz.n, f->tz.nmain, target);
     if (!rc && f->ft.want_origin) {

@@ -56,8 +56,11 @@ const char *incite_last_error(void);
 /* Version of the featurizer's output.  Bumped whenever a stage would map
  * some input to different features; a model records the version it was
  * trained with and the featurizer reproduces that version's behaviour or
- * refuses the model. */
-#define INCITE_FEATURE_FORMAT 1u
+ * refuses the model.
+ *   1  the first
+ *   2  spacing and elongation folding also undo spaced and stretched
+ *      Devanagari and Gurmukhi (fold.c) */
+#define INCITE_FEATURE_FORMAT 2u
 
 /* Normalization options (incite_config.normalize). */
 enum {

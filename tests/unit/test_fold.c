@@ -61,9 +61,30 @@ static const fold_case cases[] = {
     {"doubled letters are not stretched", "kill good", "kill good"},
     {"hindi romanized", "मारो इन्हें", "मारो इन्हें | maro inhen"},
     {"punjabi romanized", "ਮਾਰ ਦਿਓ", "ਮਾਰ ਦਿਓ | mar dio"},
+    {"spaced hindi", "मा रें गे उन्हें", "मा रें गे उन्हें | मारेंगे ma ren ge unhen marenge"},
+    {"one-akshara hindi words are words", "है कि वो", "है कि वो | hai ki vo"},
+    {"a spaced word among them", "वो मा र दो", "वो मा र दो | मार vo ma r do mar"},
+    {"spaced punjabi", "ਮਾ ਰੋ", "ਮਾ ਰੋ | ਮਾਰੋ ma ro maro"},
+    {"stretched hindi", "माााारेंगे", "मारेंगे | marenge"},
+    {"a virama is not stretched", "क्या", "क्या | kya"},
     {"zero width and fullwidth already undone", "k\xe2\x80\x8bi\xe2\x80\x8bll \xef\xbd\x8b\xef\xbd\x89\xef\xbd\x8c\xef\xbd\x8c",
      "kill kill"},
 };
+
+/* Feature format 1 models keep format 1's folding: no Indic spacing or
+ * elongation. */
+static void test_format_1(void **state)
+{
+    (void)state;
+    incite_config c;
+    incite_config_default(&c);
+    c.format = 1;
+    incite_featurizer *f = incite_featurizer_new(&c);
+    char buf[256];
+    assert_string_equal(folded(f, "मा रें गे", buf, sizeof buf), "मा रें गे | ma ren ge");
+    assert_string_equal(folded(f, "माााारो", buf, sizeof buf), "माारो | maaro");
+    incite_featurizer_free(f);
+}
 
 static void test_table(void **state)
 {
@@ -139,6 +160,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table),
+        cmocka_unit_test(test_format_1),
         cmocka_unit_test(test_off),
         cmocka_unit_test(test_variants_make_no_bigrams),
         cmocka_unit_test(test_long_inputs),
