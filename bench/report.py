@@ -335,7 +335,7 @@ def write(res, out):
                  "ok" if r["exit_status"] == 0 else "exit %s" % r["exit_status"]] for r in sj["runs"]]
         txt = "Measured %s on commit %s (%s cores, %s GiB).\n\n" % (
             m.get("date", "?"), m.get("commit", "?"), m.get("nproc", "?"), m.get("mem_gib", "?"))
-        txt += table(["posts", "wall s", "CPU s", "ms per 1k posts", "peak RSS MB (largest process)",
+        txt += table(["posts", "wall s", "CPU s", "ms per post", "peak RSS MB (largest process)",
                       "peak tree PSS MB", ""], rows)
         if "slope_time" in sj:
             txt += ("\n\nGrowth exponents (log-log slope over all sizes): wall time **%.2f**, peak RSS "
