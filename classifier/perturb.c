@@ -17,9 +17,9 @@
  * and independent vowels) takes the rewrites that exist in its script,
  * by akshara (a consonant with the virama-joined consonants and the signs
  * that follow it); the others leave it as it is:
- *  zerowidth  U+200B between its aksharas        मारो -> मा​रो
- *  elongate   each vowel sign 3 to 6 times       मारो -> माााारोोो
- *  spacing    a space between its aksharas       मारो -> मा रो
+ *  zerowidth  U+200B between its aksharas        मारेंगे -> मा​रें​गे
+ *  elongate   each vowel sign 3 to 6 times       मारेंगे -> माााारेेेंगेेेे
+ *  spacing    a space between its aksharas       मारेंगे -> मा रें गे
  *  mixed      one of these three, drawn per word
  */
 #include <stdlib.h>
