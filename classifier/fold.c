@@ -296,27 +296,41 @@ static int single_letter(const incite_token *t)
     return t->len > 0 && utf8_next((const unsigned char *)t->text, &cp) == t->len;
 }
 
+/* Writes the texts of tokens [from, to) one after another into w, as one
+ * word; its length in *len. */
+static const char *join_run(const incite_token *tok, size_t from, size_t to, writer *w,
+                            size_t *len)
+{
+    size_t bytes = 0;
+    for (size_t t = from; t < to; t++)
+        bytes += tok[t].len;
+    char *dst = reserve(w, bytes);
+    if (!dst)
+        return NULL;
+    size_t k = 0;
+    for (size_t t = from; t < to; t++) {
+        memcpy(dst + k, tok[t].text, tok[t].len);
+        k += tok[t].len;
+    }
+    *len = k;
+    return dst;
+}
+
 /* Replaces each run of 3+ single letters in the word sequence by the
  * word they spell, so its neighbours' word n-grams see it too. */
 static int fold_spacing(tokenizer *tz, writer *w)
 {
     size_t out = 0;
     for (size_t i = 0; i < tz->n;) {
-        size_t j = i, bytes = 0;
+        size_t j = i, k;
         while (j < tz->n && single_letter(&tz->tok[j]))
-            bytes += tz->tok[j++].len;
+            j++;
         if (j - i < 3) {
             tz->tok[out++] = tz->tok[i++];
             continue;
         }
-        char *dst = reserve(w, bytes);
-        if (!dst)
+        if (!join_run(tz->tok, i, j, w, &k))
             return set_error(INCITE_ELIMIT, "fold buffer too small");
-        size_t k = 0;
-        for (size_t t = i; t < j; t++) {
-            memcpy(dst + k, tz->tok[t].text, tz->tok[t].len);
-            k += tz->tok[t].len;
-        }
         tz->tok[out++] = (incite_token){.text = commit(w, k), .len = (uint32_t)k,
                                         .kind = INCITE_TOKEN_WORD};
         i = j;
@@ -472,21 +486,15 @@ static int function_word(const incite_token *t)
 static int fold_indic_spacing(tokenizer *tz, writer *w, size_t nmain)
 {
     for (size_t i = 0; i < nmain;) {
-        size_t j = i, bytes = 0;
+        size_t j = i, k;
         while (j < nmain && single_akshara(&tz->tok[j]) && !function_word(&tz->tok[j]))
-            bytes += tz->tok[j++].len;
+            j++;
         if (j - i < 2) {
             i = j > i ? j : i + 1;
             continue;
         }
-        char *dst = reserve(w, bytes);
-        if (!dst)
+        if (!join_run(tz->tok, i, j, w, &k))
             return set_error(INCITE_ELIMIT, "fold buffer too small");
-        size_t k = 0;
-        for (size_t t = i; t < j; t++) {
-            memcpy(dst + k, tz->tok[t].text, tz->tok[t].len);
-            k += tz->tok[t].len;
-        }
         int rc = push_variant(tz, w, k);
         if (rc)
             return rc;
