@@ -39,7 +39,7 @@ LIB_SRCS := $(addprefix classifier/, error.c buffer.c config.c normalize.c token
               features.c vector.c pipeline.c linereader.c json.c reader.c \
               dataset.c model.c model_io.c calibrate.c decide.c metrics.c train.c score.c \
               confusables.c perturb.c script.c translit.c fold.c)
-CLI_SRCS := classifier/cli.c classifier/cli_train.c classifier/strbuf.c classifier/batch.c classifier/handles.c
+CLI_SRCS := classifier/cli.c classifier/cli_data.c classifier/cli_train.c classifier/strbuf.c classifier/batch.c classifier/handles.c
 PROGRAMS := incite-score incite-train incite-eval
 
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)

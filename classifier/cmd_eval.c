@@ -8,14 +8,14 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_data.h"
 #include "cli_train.h"
 #include "incite.h"
 
 static const char *model_path, *perturb_list, *label_map;
-static int json, skip_bad, by_script, info;
+static int json, by_script, info;
 static double perturb_rate = 0.5;
-static long errors_n, max_bytes = 64 * 1024;
-static const char *col[INCITE_FIELD_COUNT];
+static long errors_n;
 
 static const cli_option own[] = {
     {"model", 'm', OPT_STRING, "MODEL", "evaluate this model on TEST.tsv", &model_path, 0, 0, NULL, NULL},
@@ -24,8 +24,6 @@ static const cli_option own[] = {
      0, NULL, NULL},
     {"errors", 0, OPT_LONG, "N", "also list the N most confident mistakes, with their text", &errors_n,
      0, 1000000, NULL, NULL},
-    {"skip-bad", 0, OPT_FLAG, NULL, "skip bad rows (each reported) instead of stopping", &skip_bad, 0,
-     0, NULL, NULL},
     {"map-label", 0, OPT_STRING, "FROM:TO,...",
      "count predictions of FROM as TO (a model's finer labels on coarser test labels)", &label_map,
      0, 0, NULL, NULL},
@@ -36,14 +34,6 @@ static const cli_option own[] = {
      &perturb_list, 0, 0, NULL, NULL},
     {"perturb-rate", 0, OPT_DOUBLE, "R", "share of words (3+ letters) rewritten (default 0.5)",
      &perturb_rate, 0, 1, NULL, NULL},
-    {"max-bytes", 0, OPT_LONG, "N", "use only the first N bytes of a longer post (default 65536)",
-     &max_bytes, 1, 1 << 30, NULL, NULL},
-    {"text-col", 0, OPT_STRING, "NAME", "column of the post (default text)", &col[INCITE_FIELD_TEXT], 0,
-     0, NULL, NULL},
-    {"label-col", 0, OPT_STRING, "NAME", "column of the label (default label)", &col[INCITE_FIELD_LABEL],
-     0, 0, NULL, NULL},
-    {"target-col", 0, OPT_STRING, "NAME", "column of the stance target (default target)",
-     &col[INCITE_FIELD_TARGET], 0, 0, NULL, NULL},
     {0},
 };
 
@@ -64,12 +54,6 @@ static int label_index(eval *e, const char *name)
             return (int)i;
     e->label[e->k] = name;
     return (int)e->k++;
-}
-
-static void on_skip(void *ctx, const char *name, uint64_t line, const char *why)
-{
-    (void)ctx;
-    cli_warn("%s:%llu: skipped: %s", name, (unsigned long long)line, why);
 }
 
 /* --map-label: predictions (and probability) of FROM go to TO. */
@@ -427,7 +411,7 @@ int main(int argc, char **argv)
         "macro/micro/weighted F1, the confusion matrix, ROC-AUC and PR-AUC per label,\n"
         "Brier score and ECE, and the TweetEval stance metric where labels favor and\n"
         "against exist.",
-        cli_join(own, train_option_table()),
+        cli_join(cli_join(own, data_option_table(0)), train_option_table()),
     };
     int first = cli_parse(&prog, argc, argv);
     if (info) {
@@ -441,14 +425,7 @@ int main(int argc, char **argv)
     if (!model_path && !train_options_cv_given())
         cli_die(EXIT_USAGE, "give -m MODEL, or --cv K to cross-validate (see --help)");
     const char *path = argv[first];
-    FILE *fp = cli_open(path);
-    incite_reader_options ro = {.format = INCITE_INPUT_TSV, .max_bytes = (size_t)max_bytes};
-    memcpy(ro.column, col, sizeof col);
-    incite_dataset *d;
-    if (incite_dataset_read(fp, path, &ro, skip_bad, on_skip, NULL, &d))
-        cli_die(EXIT_FAILURE_RUN, "%s", incite_last_error());
-    if (fp != stdin)
-        fclose(fp);
+    incite_dataset *d = data_read(path);
     if (incite_dataset_size(d) == 0)
         cli_die(EXIT_FAILURE_RUN, "%s: no rows to evaluate", path);
     eval e = {.n = incite_dataset_size(d)};

@@ -7,39 +7,20 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_data.h"
 #include "cli_train.h"
 #include "incite.h"
 
 static const char *output, *flag;
-static int skip_bad, verbose;
-static long max_bytes = 64 * 1024;
-static const char *col[INCITE_FIELD_COUNT];
+static int verbose;
 
 static const cli_option own[] = {
     {"output", 'o', OPT_STRING, "MODEL", "write the model here (required)", &output, 0, 0, NULL, NULL},
     {"flag", 0, OPT_STRING, "LABEL", "record LABEL as the label moderators flag", &flag, 0, 0, NULL, NULL},
-    {"skip-bad", 0, OPT_FLAG, NULL, "skip bad rows (each reported) instead of stopping", &skip_bad, 0,
-     0, NULL, NULL},
-    {"max-bytes", 0, OPT_LONG, "N", "use only the first N bytes of a longer post (default 65536)",
-     &max_bytes, 1, 1 << 30, NULL, NULL},
-    {"text-col", 0, OPT_STRING, "NAME", "column of the post (default text)", &col[INCITE_FIELD_TEXT], 0,
-     0, NULL, NULL},
-    {"label-col", 0, OPT_STRING, "NAME", "column of the label (default label)", &col[INCITE_FIELD_LABEL],
-     0, 0, NULL, NULL},
-    {"target-col", 0, OPT_STRING, "NAME", "column of the stance target (default target)",
-     &col[INCITE_FIELD_TARGET], 0, 0, NULL, NULL},
-    {"weight-col", 0, OPT_STRING, "NAME", "column of the row weight (default weight)",
-     &col[INCITE_FIELD_WEIGHT], 0, 0, NULL, NULL},
     {"verbose", 'v', OPT_FLAG, NULL, "report progress and a summary on stderr", &verbose, 0, 0, NULL,
      NULL},
     {0},
 };
-
-static void on_skip(void *ctx, const char *name, uint64_t line, const char *why)
-{
-    (void)ctx;
-    cli_warn("%s:%llu: skipped: %s", name, (unsigned long long)line, why);
-}
 
 static int tty;
 
@@ -61,7 +42,7 @@ int main(int argc, char **argv)
         "Trains a model on TRAIN.tsv (\"-\": standard input): a header naming the columns\n"
         "label and text, optionally target (stance), id, handle, weight.  The model is\n"
         "calibrated on cross-validated decisions and records their metrics.",
-        cli_join(own, train_option_table()),
+        cli_join(cli_join(own, data_option_table(1)), train_option_table()),
     };
     int first = cli_parse(&prog, argc, argv);
     if (!output)
@@ -70,14 +51,7 @@ int main(int argc, char **argv)
         cli_die(EXIT_USAGE, "give exactly one training file (see --help)");
     const char *path = argv[first];
     tty = isatty(STDERR_FILENO);
-    FILE *fp = cli_open(path);
-    incite_reader_options ro = {.format = INCITE_INPUT_TSV, .max_bytes = (size_t)max_bytes};
-    memcpy(ro.column, col, sizeof col);
-    incite_dataset *d;
-    if (incite_dataset_read(fp, path, &ro, skip_bad, on_skip, NULL, &d))
-        cli_die(EXIT_FAILURE_RUN, "%s", incite_last_error());
-    if (fp != stdin)
-        fclose(fp);
+    incite_dataset *d = data_read(path);
     if (incite_dataset_skipped(d))
         cli_warn("%s: skipped %zu bad rows", path, incite_dataset_skipped(d));
     incite_train_options o;
