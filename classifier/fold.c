@@ -391,6 +391,14 @@ static int indic_cp(int32_t cp)
     return cp >= 0x0900 && cp <= 0x0A7F;
 }
 
+/* Whether a token can hold Devanagari or Gurmukhi at all: a word with the
+ * lead byte of their UTF-8 (E0), so the folds below decode no other token
+ * of a post. */
+static int indic_word(const incite_token *t)
+{
+    return t->kind == INCITE_TOKEN_WORD && memchr(t->text, 0xE0, t->len) != NULL;
+}
+
 static int indic_letter(int32_t cp)   /* consonants and independent vowels */
 {
     return (cp >= 0x0904 && cp <= 0x0939) || (cp >= 0x0958 && cp <= 0x0961) ||
@@ -407,7 +415,7 @@ static int indic_virama(int32_t cp)
  * it, and the signs after them), all Devanagari or Gurmukhi. */
 static int single_akshara(const incite_token *t)
 {
-    if (t->kind != INCITE_TOKEN_WORD || (unsigned char)t->text[0] < 0xE0)
+    if (!indic_word(t))
         return 0;
     const unsigned char *s = (const unsigned char *)t->text;
     int32_t cp, prev = 0;
@@ -442,7 +450,7 @@ static int fold_indic_elongation(tokenizer *tz, writer *w)
 {
     for (size_t i = 0; i < tz->n; i++) {
         incite_token *t = &tz->tok[i];
-        if (t->kind != INCITE_TOKEN_WORD || !indic_stretched(t))
+        if (!indic_word(t) || !indic_stretched(t))
             continue;
         char *dst = reserve(w, t->len);
         if (!dst)
