@@ -10,25 +10,7 @@
 /* Word sequence, then " |" and the variants, of one post. */
 static const char *folded(incite_featurizer *f, const char *text, char *buf, size_t cap)
 {
-    assert_int_equal(incite_featurize(f, text, strlen(text), NULL, NULL), INCITE_OK);
-    size_t n, k = 0;
-    const incite_token *t = incite_featurizer_tokens(f, &n);
-    int bar = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < n; i++) {
-        assert_true(k + t[i].len + 4 < cap);
-        if ((t[i].flags & INCITE_TOKEN_VARIANT) && !bar) {
-            memcpy(buf + k, " |", 2);
-            k += 2;
-            bar = 1;
-        }
-        if (k)
-            buf[k++] = ' ';
-        memcpy(buf + k, t[i].text, t[i].len);
-        k += t[i].len;
-    }
-    buf[k] = '\0';
-    return buf;
+    return joined_tokens(f, text, strlen(text), 1, buf, cap);
 }
 
 typedef struct {
