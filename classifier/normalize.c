@@ -20,6 +20,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "bytes.h"
 #include "internal.h"
 #include "utf8.h"
 
@@ -271,13 +272,6 @@ static int slow_run(normalizer *nz, const char *in, size_t len, size_t *i,
         *o += utf8_encode(cp, out + *o);
     }
     return INCITE_OK;
-}
-
-/* High bit of each byte of x that is zero. */
-static inline uint64_t zero_bytes(uint64_t x)
-{
-    const uint64_t low = 0x7f7f7f7f7f7f7f7full;
-    return ~(((x & low) + low) | x | low);
 }
 
 /* Eight bytes (little-endian in x) that the ASCII loop would copy but for

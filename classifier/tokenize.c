@@ -18,6 +18,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "bytes.h"
 #include "internal.h"
 #include "utf8.h"
 
@@ -276,13 +277,6 @@ static inline uint64_t word_bytes(uint64_t x)
     uint64_t ge_a = t + (0x80 - 'a') * ones, gt_z = t + (0x7f - 'z') * ones;
     uint64_t ge_0 = t + (0x80 - '0') * ones, gt_9 = t + (0x7f - '9') * ones;
     return ((ge_a & ~gt_z) | (ge_0 & ~gt_9)) & ~x & high;
-}
-
-/* High bit of each byte of x that is zero. */
-static inline uint64_t zero_bytes(uint64_t x)
-{
-    const uint64_t low = 0x7f7f7f7f7f7f7f7full;
-    return ~(((x & low) + low) | x | low);
 }
 
 /* Index of the lowest byte whose high bit is set in m (m != 0), by a

@@ -3,6 +3,7 @@
  * spaced and stretched letters, romanized Indic words - and genuine
  * Cyrillic, Greek, Devanagari and Gurmukhi left alone.
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "testutil.h"
@@ -118,6 +119,30 @@ static void test_variants_make_no_bigrams(void **state)
     incite_featurizer_free(f);
 }
 
+/* The survey that decides which folds a post needs reads it eight bytes
+ * at a time: a leet symbol or a stretched letter is found at every
+ * offset, with or without a word after it. */
+static void test_every_offset(void **state)
+{
+    (void)state;
+    incite_featurizer *f = default_featurizer();
+    const char *probes[] = {"kiiiill", "b!tch", "$lut", "k1ll", "h8"};
+    const char *letters = "abcdefghijklmnopqrstuvwxyz";
+    for (size_t p = 0; p < sizeof probes / sizeof probes[0]; p++) {
+        for (int tail = 0; tail < 2; tail++) {
+            char probe[32], alone[256], text[64], got[256], want[320];
+            snprintf(probe, sizeof probe, "%s%s", probes[p], tail ? " ok" : "");
+            snprintf(alone, sizeof alone, "%s", folded(f, probe, got, sizeof got));
+            for (int pad = 2; pad <= 20; pad++) {
+                snprintf(text, sizeof text, "%.*s %s", pad, letters, probe);
+                snprintf(want, sizeof want, "%.*s %s", pad, letters, alone);
+                assert_string_equal(folded(f, text, got, sizeof got), want);
+            }
+        }
+    }
+    incite_featurizer_free(f);
+}
+
 /* Hostile input stays linear and in bounds: long runs of every kind. */
 static void test_long_inputs(void **state)
 {
@@ -145,6 +170,7 @@ int main(void)
         cmocka_unit_test(test_format_1),
         cmocka_unit_test(test_off),
         cmocka_unit_test(test_variants_make_no_bigrams),
+        cmocka_unit_test(test_every_offset),
         cmocka_unit_test(test_long_inputs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
