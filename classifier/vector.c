@@ -17,12 +17,20 @@
 
 #include "internal.h"
 
-#define PREFETCH_AHEAD 16
+#define PREFETCH_AHEAD 64
 #if defined(__GNUC__)
 #define prefetch(p) __builtin_prefetch(p)
 #else
 #define prefetch(p) ((void)(p))
 #endif
+
+/* A row's first and last floats: a row of more than 4 floats (a model of
+ * 4 or more decisions) may span two cache lines. */
+static inline void prefetch_row(const float *row, size_t stride)
+{
+    prefetch(row);
+    prefetch(row + stride - 1);
+}
 
 /* 1 + ln(k) for the small counts that make up nearly every feature;
  * filled once, by the same log() as the rest, so results do not depend
@@ -103,11 +111,11 @@ static inline size_t weigh(const feature_table *ft, const incite_config *c, cons
      * ask for rows well ahead, so their cache misses overlap. */
     if (with_idf)
         for (size_t i = 0; i < n && i < PREFETCH_AHEAD; i++)
-            prefetch(idf + (size_t)e[i].key * stride);
+            prefetch_row(idf + (size_t)e[i].key * stride, stride);
     for (size_t i = 0; i < n; i++) {
         uint32_t key = e[i].key;
         if (with_idf && i + PREFETCH_AHEAD < n)
-            prefetch(idf + (size_t)e[i + PREFETCH_AHEAD].key * stride);
+            prefetch_row(idf + (size_t)e[i + PREFETCH_AHEAD].key * stride, stride);
         int32_t cnt = e[i].count;
         double v = (uint32_t)cnt + (TF_TABLE - 1) < 2 * TF_TABLE - 1 ? tf[cnt]
                                                                      : vector_tf(c, cnt);
