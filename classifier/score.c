@@ -91,15 +91,20 @@ static inline void decisions_n(const incite_node *restrict nodes, size_t n, cons
                                double *restrict dec, size_t ndec)
 {
     double acc[10];
+#pragma GCC unroll 10
     for (size_t d = 0; d < ndec; d++)
         acc[d] = dec[d];
     for (size_t i = 0; i < n; i++) {
         uint32_t key = (uint32_t)nodes[i].index - 1;
         double x = nodes[i].value * inv[key & gmask];
         const float *row = rows + (size_t)key * stride + 1;
+        /* unrolled, or GCC 12 keeps acc[] on the stack for 3 decisions
+         * (the shipped model) and each add waits for the last one's store */
+#pragma GCC unroll 10
         for (size_t d = 0; d < ndec; d++)
             acc[d] += row[d] * x;
     }
+#pragma GCC unroll 10
     for (size_t d = 0; d < ndec; d++)
         dec[d] = acc[d];
 }
