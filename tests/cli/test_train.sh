@@ -12,6 +12,10 @@ expect_status "same data, options and seed: byte-identical model" 0 $?
 train $OPTS --flag attack --threads 2 -o "$TMP/c.model" $DATA 2>/dev/null
 cmp -s "$TMP/a.model" "$TMP/c.model"
 expect_status "and the same with 2 threads" 0 $?
+train $OPTS --flag attack --multiclass ovr -o "$TMP/r1.model" $DATA 2>/dev/null
+train $OPTS --flag attack --multiclass ovr --threads 3 -o "$TMP/r3.model" $DATA 2>/dev/null
+cmp -s "$TMP/r1.model" "$TMP/r3.model"
+expect_status "one-vs-rest: 3 threads, the model of 1" 0 $?
 train $OPTS --flag attack --seed 2 -o "$TMP/d.model" $DATA 2>/dev/null
 cmp -s "$TMP/a.model" "$TMP/d.model"
 expect_status "another seed: another model" 1 $?
