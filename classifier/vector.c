@@ -24,8 +24,9 @@
 #define prefetch(p) ((void)(p))
 #endif
 
-/* A row's first and last floats: a row of more than 4 floats (a model of
- * 4 or more decisions) may span two cache lines. */
+/* A row's first and last floats: a row whose size does not divide a
+ * 64-byte cache line (a model of 2 decisions, or of 4 and more) may span
+ * two lines. */
 static inline void prefetch_row(const float *row, size_t stride)
 {
     prefetch(row);
