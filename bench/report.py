@@ -100,7 +100,9 @@ def scaling(res, out):
                      "command": " ".join(d.get("command", []))})
     runs.sort(key=lambda r: r["posts"])
     ok = [r for r in runs if r["exit_status"] == 0]
-    doc = {"measured": machine(), "runs": runs, "load": notes(res, "scaling")}
+    # the machine and checkout when the runs began, not now
+    doc = {"measured": load(os.path.join(res, "machine.json"), None) or machine(), "runs": runs,
+           "load": notes(res, "scaling")}
     if len(ok) >= 2:
         xs = [r["posts"] for r in ok]
         doc["slope_time"] = round(slope(xs, [r["wall_s"] for r in ok]), 3)
@@ -200,6 +202,10 @@ def write(res, out):
                                         "numpy " + mach.get("numpy", "?"), mach.get("perf")) if x)],
         ["this run", "parts: %s; %d min %d s in all (inputs and reference models cached in `%s`)" %
          (run.get("parts", "?"), secs // 60, secs % 60, inp.get("dir", "?"))],
+        ["each part measured", "; ".join(
+            "%s %s" % (part, notes(res, part).get("measured", "(not recorded)"))
+            for part in ("train", "score", "load", "featurize", "profile", "scaling")
+            if os.path.exists(os.path.join(res, "notes-%s.tsv" % part)))],
     ])
 
     # scoring

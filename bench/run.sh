@@ -93,6 +93,11 @@ done
 ${CC:-cc} -O2 -g -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -o "$OUT/featurize" \
     bench/featurize.c build/libincite.a -lutf8proc -lm -lpthread
 $PY bench/report.py machine > "$RES/machine.json"
+# Each part's own date and checkout: a run of some parts keeps the others'
+# results, and the report must not credit them to this run.
+for p in $PARTS; do
+    note "$p" measured "$(date -u '+%Y-%m-%d %H:%M UTC') at $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+done
 
 # ---- inputs (cached by the datasets' checksum) ------------------------
 
