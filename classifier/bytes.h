@@ -11,8 +11,8 @@
 
 #define BYTES_ONES 0x0101010101010101ull
 
-/* High bit of each byte of x that is zero.  Exact: no false hit next to a
- * true one, as the shorter (x - ones) & ~x test gives. */
+/* High bit of each byte of x that is zero.  Exact, unlike the shorter
+ * (x - ones) & ~x, which can also flag a byte next to a zero one. */
 static inline uint64_t zero_bytes(uint64_t x)
 {
     const uint64_t low = 0x7f7f7f7f7f7f7f7full;
