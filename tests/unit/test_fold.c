@@ -54,15 +54,24 @@ static const fold_case cases[] = {
      "kill kill"},
 };
 
+/* The default configuration but for its feature format and folds. */
+static incite_featurizer *folding_featurizer(uint32_t format, uint32_t fold)
+{
+    incite_config c;
+    incite_config_default(&c);
+    c.format = format;
+    c.fold = fold;
+    incite_featurizer *f = incite_featurizer_new(&c);
+    assert_non_null(f);
+    return f;
+}
+
 /* Feature format 1 models keep format 1's folding: no Indic spacing or
  * elongation. */
 static void test_format_1(void **state)
 {
     (void)state;
-    incite_config c;
-    incite_config_default(&c);
-    c.format = 1;
-    incite_featurizer *f = incite_featurizer_new(&c);
+    incite_featurizer *f = folding_featurizer(1, INCITE_FOLD_ALL);
     char buf[256];
     assert_string_equal(folded(f, "मा रें गे", buf, sizeof buf), "मा रें गे | ma ren ge");
     assert_string_equal(folded(f, "माााारो", buf, sizeof buf), "माारो | maaro");
@@ -86,10 +95,7 @@ static void test_table(void **state)
 static void test_off(void **state)
 {
     (void)state;
-    incite_config c;
-    incite_config_default(&c);
-    c.fold = 0;
-    incite_featurizer *f = incite_featurizer_new(&c);
+    incite_featurizer *f = folding_featurizer(INCITE_FEATURE_FORMAT, 0);
     char buf[256];
     assert_string_equal(folded(f, "k\xd1\x96ll k1ll k i l l kiiiill \xe0\xa4\xae\xe0\xa4\xbe\xe0\xa4\xb0", buf, sizeof buf),
                         "k\xd1\x96ll k1ll k i l l kiill \xe0\xa4\xae\xe0\xa4\xbe\xe0\xa4\xb0");
