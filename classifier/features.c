@@ -248,8 +248,8 @@ static inline size_t char_tail(const emitter *em, uint64_t *restrict out, size_t
  * the list then emits them all, so that the number of starts, which
  * varies from word to word, costs one mispredicted loop exit per post
  * rather than per word.  Other words go start by start from their code
- * points.  Inlined with the orders and signs as constants for the
- * default configuration. */
+ * points.  Inlined with the orders and signs as constants for orders
+ * 2-5, signed (the default) or not. */
 enum { FLAT = 8 };
 
 /* GCC would not inline a function this big twice, and the constants would
@@ -306,7 +306,9 @@ static void char_ngrams_all(emitter *em, const incite_config *c, const incite_to
     for (size_t k = 0; k < PAD; k++)
         cp[k] = BOUNDARY;
     cp += PAD;
-    if (nmin == 2 && nmax == 5 && !local.sign)
+    if (nmin == 2 && nmax == 5 && local.sign)
+        em->n = char_ngrams_words(&local, em->out, em->n, tok, ntok, cp, starts, seed, 2, 5, 1);
+    else if (nmin == 2 && nmax == 5)
         em->n = char_ngrams_words(&local, em->out, em->n, tok, ntok, cp, starts, seed, 2, 5, 0);
     else
         em->n = char_ngrams_words(&local, em->out, em->n, tok, ntok, cp, starts, seed, nmin,
