@@ -165,7 +165,7 @@ fi
 
 # ---- the models the scoring parts use -----------------------------------
 
-if has_part score || has_part load || has_part profile; then
+if has_part score || has_part load || has_part profile || has_part featurize; then
     if [ -n "${BENCH_MODEL:-}" ]; then
         [ -f "$BENCH_MODEL" ] || die "BENCH_MODEL=$BENCH_MODEL: no such file"
         MODEL=$BENCH_MODEL
@@ -273,13 +273,15 @@ fi
 if has_part featurize; then
     say "featurize: $C/tweets20mb.txt, folding on and off, alternating (load $(loadavg))"
     note featurize load_before "$(loadavg)"
+    # the model's configuration and idf: the vector scoring computes
     for round in 1 2; do
-        "$OUT/featurize" --json "$C/tweets20mb.txt" 3 >> "$RES/featurize.jsonl"
-        "$OUT/featurize" --json --no-fold "$C/tweets20mb.txt" 3 >> "$RES/featurize.jsonl"
+        "$OUT/featurize" --json --model "$MODEL" "$C/tweets20mb.txt" 3 >> "$RES/featurize.jsonl"
+        "$OUT/featurize" --json --model "$MODEL" --no-fold "$C/tweets20mb.txt" 3 \
+            >> "$RES/featurize.jsonl"
     done
     note featurize load_after "$(loadavg)"
-    note featurize command_fold "$OUT/featurize --json $C/tweets20mb.txt 3"
-    note featurize command_nofold "$OUT/featurize --json --no-fold $C/tweets20mb.txt 3"
+    note featurize command_fold "$OUT/featurize --json --model $MODEL $C/tweets20mb.txt 3"
+    note featurize command_nofold "$OUT/featurize --json --model $MODEL --no-fold $C/tweets20mb.txt 3"
 fi
 
 # ---- profile -------------------------------------------------------------
