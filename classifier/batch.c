@@ -1,8 +1,11 @@
 /*
- * batch.c - see batch.h.  One mutex and one condition variable guard the
- * ring; batches move FREE -> FILLED (reader) -> DONE (a worker) -> FREE
- * (the main thread, in sequence order).  Batch-sized hand-offs keep the
- * locking cost far below the scoring cost.
+ * batch.c - see batch.h.  Every thread is a worker: it reads a batch (one
+ * worker at a time), scores it, and, if it is the next batch to go out,
+ * emits it and whatever done batches follow.  Batches move FREE -> FILLED
+ * -> DONE -> FREE in a fixed ring.  No thread only reads or only writes:
+ * on a machine with as many cores as workers, such a thread took CPU from
+ * the workers and woke them at every hand-off.  Batch-sized hand-offs keep
+ * the locking cost far below the scoring cost.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -20,15 +23,17 @@ enum { SLOT_FREE = 0, SLOT_FILLED, SLOT_DONE };
 typedef struct pipeline {
     batch *ring;
     size_t nring;
-    pthread_mutex_t mu;
+    pthread_mutex_t mu;      /* the ring's counters and states */
+    pthread_mutex_t read_mu; /* the inputs: one worker reads at a time */
     pthread_cond_t cv;
-    uint64_t filled, taken, emitted;
+    uint64_t filled, emitted; /* batches */
     int eof, error;
     char why[512];           /* the reader's error message: it is per thread */
     batch_input *inputs;
     size_t ninputs, cur;
     uint64_t seq;            /* posts read so far */
     batch_work_fn work;
+    batch_emit_fn emit;
     void *ctx;
 } pipeline;
 
@@ -119,58 +124,72 @@ static int fill(pipeline *p, batch *b, int *end)
     return 0;
 }
 
-static void *reader_main(void *arg)
+/* Takes the next batch from the input into a free slot of the ring, under
+ * read_mu, which keeps batches in input order.  Returns the batch, or NULL
+ * at the end of the input or after an error (p->error). */
+static batch *take(pipeline *p)
 {
-    pipeline *p = arg;
+    pthread_mutex_lock(&p->read_mu);
     pthread_mutex_lock(&p->mu);
-    for (;;) {
-        while (p->filled - p->emitted >= p->nring)
-            pthread_cond_wait(&p->cv, &p->mu);
-        batch *b = &p->ring[p->filled % p->nring];
-        pthread_mutex_unlock(&p->mu);
-        int end;
-        int rc = fill(p, b, &end);
-        pthread_mutex_lock(&p->mu);
-        if (rc < 0) {
-            p->error = rc;
-            snprintf(p->why, sizeof p->why, "%s", incite_last_error());
-            p->eof = 1;
-            pthread_cond_broadcast(&p->cv);
-            break;
-        }
-        if (b->n > 0) {
-            b->seq = p->filled++;
-            b->state = SLOT_FILLED;
-        }
-        if (end) {
-            p->eof = 1;
-            pthread_cond_broadcast(&p->cv);
-            break;
-        }
+    while (!p->eof && p->filled - p->emitted >= p->nring)
+        pthread_cond_wait(&p->cv, &p->mu);
+    batch *b = p->eof ? NULL : &p->ring[p->filled % p->nring];
+    pthread_mutex_unlock(&p->mu);
+    if (!b) {
+        pthread_mutex_unlock(&p->read_mu);
+        return NULL;
+    }
+    int end;
+    int rc = fill(p, b, &end);
+    pthread_mutex_lock(&p->mu);
+    if (rc < 0) {
+        p->error = rc;
+        snprintf(p->why, sizeof p->why, "%s", incite_last_error());
+    }
+    if (rc < 0 || b->n == 0)
+        b = NULL;
+    else {
+        b->seq = p->filled++;
+        b->state = SLOT_FILLED;
+    }
+    if (rc < 0 || end) {
+        p->eof = 1;
         pthread_cond_broadcast(&p->cv);
     }
     pthread_mutex_unlock(&p->mu);
-    return NULL;
+    pthread_mutex_unlock(&p->read_mu);
+    return b;
+}
+
+/* Marks b done.  Whoever finishes the batch next in input order emits it
+ * and every done batch after it; the others leave theirs to that one.
+ * Deciding under mu leaves no batch behind and lets no two emit at once. */
+static void finish(pipeline *p, batch *b)
+{
+    pthread_mutex_lock(&p->mu);
+    b->state = SLOT_DONE;
+    if (b->seq == p->emitted) {
+        while (p->emitted < p->filled && (b = &p->ring[p->emitted % p->nring])->state == SLOT_DONE) {
+            pthread_mutex_unlock(&p->mu);
+            p->emit(p->ctx, b);
+            pthread_mutex_lock(&p->mu);
+            b->state = SLOT_FREE;
+            p->emitted++;
+            pthread_cond_broadcast(&p->cv);   /* a slot for take() */
+        }
+    }
+    pthread_mutex_unlock(&p->mu);
 }
 
 static void *worker_main(void *arg)
 {
     worker_arg *w = arg;
     pipeline *p = w->p;
-    pthread_mutex_lock(&p->mu);
-    for (;;) {
-        while (p->taken == p->filled && !p->eof)
-            pthread_cond_wait(&p->cv, &p->mu);
-        if (p->taken == p->filled)
-            break;
-        batch *b = &p->ring[p->taken++ % p->nring];
-        pthread_mutex_unlock(&p->mu);
+    batch *b;
+    while ((b = take(p)) != NULL) {
         p->work(p->ctx, b, w->id);
-        pthread_mutex_lock(&p->mu);
-        b->state = SLOT_DONE;
-        pthread_cond_broadcast(&p->cv);
+        finish(p, b);
     }
-    pthread_mutex_unlock(&p->mu);
     return NULL;
 }
 
@@ -187,7 +206,7 @@ static void free_ring(pipeline *p)
 int batch_run(batch_input *inputs, size_t ninputs, int threads, batch_work_fn work,
               batch_emit_fn emit, void *ctx)
 {
-    pipeline p = {.inputs = inputs, .ninputs = ninputs, .work = work, .ctx = ctx};
+    pipeline p = {.inputs = inputs, .ninputs = ninputs, .work = work, .emit = emit, .ctx = ctx};
     p.nring = threads > 0 ? 2 * (size_t)threads + 2 : 1;
     p.ring = calloc(p.nring, sizeof *p.ring);
     if (!p.ring)
@@ -205,40 +224,23 @@ int batch_run(batch_input *inputs, size_t ninputs, int threads, batch_work_fn wo
         return rc;
     }
     pthread_mutex_init(&p.mu, NULL);
+    pthread_mutex_init(&p.read_mu, NULL);
     pthread_cond_init(&p.cv, NULL);
-    pthread_t reader, *workers = calloc((size_t)threads, sizeof *workers);
+    pthread_t *workers = calloc((size_t)threads, sizeof *workers);
     worker_arg *args = calloc((size_t)threads, sizeof *args);
     if (!workers || !args)
         cli_die(EXIT_FAILURE_RUN, "out of memory");
-    if (pthread_create(&reader, NULL, reader_main, &p) != 0)
-        cli_die(EXIT_FAILURE_RUN, "cannot start a thread");
-    for (int i = 0; i < threads; i++) {
+    for (int i = 0; i < threads; i++)
         args[i] = (worker_arg){&p, i};
+    for (int i = 1; i < threads; i++)
         if (pthread_create(&workers[i], NULL, worker_main, &args[i]) != 0)
             cli_die(EXIT_FAILURE_RUN, "cannot start a thread");
-    }
-    pthread_mutex_lock(&p.mu);
-    for (;;) {
-        while (p.emitted == p.filled && !p.eof)
-            pthread_cond_wait(&p.cv, &p.mu);
-        if (p.emitted == p.filled)
-            break;
-        batch *b = &p.ring[p.emitted % p.nring];
-        while (b->state != SLOT_DONE)
-            pthread_cond_wait(&p.cv, &p.mu);
-        pthread_mutex_unlock(&p.mu);
-        emit(ctx, b);
-        pthread_mutex_lock(&p.mu);
-        b->state = SLOT_FREE;
-        p.emitted++;
-        pthread_cond_broadcast(&p.cv);
-    }
-    int rc = p.error;
-    pthread_mutex_unlock(&p.mu);
-    pthread_join(reader, NULL);
-    for (int i = 0; i < threads; i++)
+    worker_main(&args[0]);   /* this thread is worker 0 */
+    for (int i = 1; i < threads; i++)
         pthread_join(workers[i], NULL);
+    int rc = p.error;
     pthread_mutex_destroy(&p.mu);
+    pthread_mutex_destroy(&p.read_mu);
     pthread_cond_destroy(&p.cv);
     free(workers);
     free(args);

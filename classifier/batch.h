@@ -1,7 +1,7 @@
 /*
- * batch.h - incite-score's ordered pipeline: a reader fills batches of
- * posts, workers score them, and the main thread consumes them strictly in
- * input order.  A fixed ring of batches bounds memory whatever the input
+ * batch.h - incite-score's ordered pipeline: workers read batches of posts
+ * in turn, score them, and consume them one at a time strictly in input
+ * order.  A fixed ring of batches bounds memory whatever the input
  * size; a batch is handed on early when the input has nothing more
  * buffered, so an interactive pipeline gets each answer as its line
  * arrives.
@@ -47,7 +47,8 @@ const char *post_field(const batch *b, const post *p, int k, size_t *len);
 
 /* Scores one batch; worker is 0 .. threads-1 (for per-thread state). */
 typedef void (*batch_work_fn)(void *ctx, batch *b, int worker);
-/* Consumes one batch in input order, on the calling thread. */
+/* Consumes one batch in input order, never two at once, on the thread of
+ * whichever worker it falls to (with 0 workers, the calling thread). */
 typedef void (*batch_emit_fn)(void *ctx, const batch *b);
 
 typedef struct batch_input {
@@ -56,8 +57,8 @@ typedef struct batch_input {
     int file;
 } batch_input;
 
-/* Runs the pipeline over inputs[0..ninputs) with `threads` workers (0:
- * everything on the calling thread).  Returns 0, or a negative error
+/* Runs the pipeline over inputs[0..ninputs) with `threads` workers, the
+ * calling thread one of them (0: everything on the calling thread).  Returns 0, or a negative error
  * (the reader's) with incite_last_error() set. */
 int batch_run(batch_input *inputs, size_t ninputs, int threads, batch_work_fn work,
               batch_emit_fn emit, void *ctx);

@@ -61,6 +61,36 @@ score $M --threads 2 --explain 2 "$TMP/many.txt" > "$TMP/t2" 2>/dev/null
 cmp -s "$TMP/t1" "$TMP/t2"
 expect_status "--threads 2 output identical to --threads 1" 0 $?
 expect "all rows" 300 "$(wc -l < "$TMP/t2" | tr -d ' ')"
+# many batches of 256 rows, two files, more workers than cores: whichever
+# worker finishes the next batch writes it, and the order must not change
+for i in $(seq 1 2500); do printf 'post %d go %s them\n' $i "$(printf '%*s' $((i % 7)) '' | tr ' ' k)ill"; done \
+    > "$TMP/many2.txt"
+score $M --threads 1 "$TMP/many2.txt" "$TMP/many.txt" > "$TMP/t1" 2>/dev/null
+for j in 2 3 8; do
+    score $M --threads $j "$TMP/many2.txt" "$TMP/many.txt" > "$TMP/tj" 2>/dev/null
+    cmp -s "$TMP/t1" "$TMP/tj"
+    expect_status "--threads $j: 2,800 rows in order, as with 1" 0 $?
+done
+
+# a pipeline that waits for each answer before it sends the next line (a
+# watchdog ends a scorer that never answers, so the read cannot hang)
+mkfifo "$TMP/to" "$TMP/from"
+$VG "$BIN/incite-score" $M --threads 2 --unbuffered < "$TMP/to" > "$TMP/from" 2>/dev/null &
+scorer=$!
+exec 3>"$TMP/to" 4<"$TMP/from"
+(sleep 60; kill $scorer) > /dev/null 2>&1 3>&- 4<&- &
+watchdog=$!
+for post in "kill them all" "nice weather today"; do
+    printf '%s\n' "$post" >&3
+    answer=""
+    IFS= read -r answer <&4
+    expect_match "answer to '$post' before the next line is sent" "^[0-9]+	" "$answer"
+    [ -n "$answer" ] || break   # the scorer is gone: writing on would kill this shell
+done
+exec 3>&- 4<&-
+wait $scorer
+expect_status "streaming scorer ends at end of input" 0 $?
+kill $watchdog 2>/dev/null
 
 # thresholds
 out=$(printf 'kill them all\n' | score $M --threshold 1 2>/dev/null)
