@@ -252,14 +252,6 @@ static inline size_t char_tail(const emitter *em, uint64_t *restrict out, size_t
  * 2-5, signed (the default) or not. */
 enum { FLAT = 8 };
 
-/* GCC would not inline a function this big twice, and the constants would
- * not reach the loops. */
-#if defined(__GNUC__)
-#define ALWAYS_INLINE inline __attribute__((always_inline))
-#else
-#define ALWAYS_INLINE inline
-#endif
-
 static ALWAYS_INLINE size_t char_ngrams_words(const emitter *em, uint64_t *restrict out,
                                               size_t n, const incite_token *tok, size_t ntok,
                                               uint32_t *cp, const unsigned char **starts,

@@ -18,6 +18,15 @@ int set_error(int code, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void clear_error(void);
 
+/* For a hot function inlined with constant arguments into several
+ * specialized callers: GCC otherwise makes one out-of-line copy of a big
+ * one, in which the constants do not reach the loops. */
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
+
 /* Grows *buf (of *cap elements of size elem) to hold at least need
  * elements, at least doubling.  INCITE_OK or INCITE_ENOMEM. */
 int grow_array(void *buf, size_t *cap, size_t need, size_t elem);

@@ -96,9 +96,9 @@ static inline void add_square(double s[4], unsigned groups, uint32_t g, double s
 /* vector_weigh() for a number of groups and with or without idf, all
  * constant where it is inlined; unsigned hashing without idf keeps every
  * feature (all_kept): counts are then at least 1. */
-static inline size_t weigh(const feature_table *ft, const incite_config *c, const float *idf,
-                           size_t stride, incite_node *restrict out, uint32_t *restrict src,
-                           double s[4], unsigned groups, int with_idf, int all_kept)
+static ALWAYS_INLINE size_t weigh(const feature_table *ft, const incite_config *c, const float *idf,
+                                  size_t stride, incite_node *restrict out, uint32_t *restrict src,
+                                  double s[4], unsigned groups, int with_idf, int all_kept)
 {
     /* locals: config fields are uint8_t and would be reloaded after
      * every store to out[] */
