@@ -369,7 +369,7 @@ static void work(void *ctx, batch *b, int worker)
     }
 }
 
-/* ---- the main thread's part: in input order ----------------------------- */
+/* ---- one batch at a time, in input order (batch.h) ------------------------ */
 
 static void emit(void *ctx, const batch *b)
 {
