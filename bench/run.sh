@@ -125,6 +125,10 @@ SKVER=$($PY -c 'import sklearn; print(sklearn.__version__)')
 SKPKL=$C/sklearn-$SKVER.pkl
 FTBIN=$C/fasttext.bin
 STANDIN=$C/standin-$(sha256sum "$BIN/incite-train" | cut -c1-12).model
+# an earlier build's stand-in is never read again
+for old in "$C"/standin-*.model; do
+    [ "$old" = "$STANDIN" ] || rm -f "$old"
+done
 
 # fastText, trained as ../shared/bench/baselines.py does (lower-cased text,
 # __label__ prefixes, wordNgrams 2, default buckets, 25 epochs, lr 0.5).
