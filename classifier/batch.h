@@ -58,8 +58,9 @@ typedef struct batch_input {
 } batch_input;
 
 /* Runs the pipeline over inputs[0..ninputs) with `threads` workers, the
- * calling thread one of them (0: everything on the calling thread).  Returns 0, or a negative error
- * (the reader's) with incite_last_error() set. */
+ * calling thread one of them (0: everything on the calling thread).
+ * Returns 0, or a negative error (the reader's) with incite_last_error()
+ * set. */
 int batch_run(batch_input *inputs, size_t ninputs, int threads, batch_work_fn work,
               batch_emit_fn emit, void *ctx);
 
