@@ -431,14 +431,19 @@ static int single_akshara(const incite_token *t)
     return starts == 1;
 }
 
-/* A Devanagari or Gurmukhi sign (not a letter) twice in a row. */
+/* cp, after prev, repeats a Devanagari or Gurmukhi sign (not a letter). */
+static int repeated_sign(int32_t cp, int32_t prev)
+{
+    return cp == prev && indic_cp(cp) && !indic_letter(cp);
+}
+
 static int indic_stretched(const incite_token *t)
 {
     const unsigned char *s = (const unsigned char *)t->text;
     int32_t cp, prev = 0;
     for (size_t i = 0, n; i < t->len; i += n) {
         n = utf8_next(s + i, &cp);
-        if (cp == prev && indic_cp(cp) && !indic_letter(cp))
+        if (repeated_sign(cp, prev))
             return 1;
         prev = cp;
     }
@@ -461,7 +466,7 @@ static int fold_indic_elongation(tokenizer *tz, writer *w)
         size_t k = 0;
         for (size_t j = 0, n; j < t->len; j += n) {
             n = utf8_next(s + j, &cp);
-            if (!(cp == prev && indic_cp(cp) && !indic_letter(cp))) {
+            if (!repeated_sign(cp, prev)) {
                 memcpy(dst + k, s + j, n);
                 k += n;
             }
