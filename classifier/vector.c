@@ -24,13 +24,24 @@
 #define prefetch(p) ((void)(p))
 #endif
 
-/* A row's first and last floats: a row whose size does not divide a
- * 64-byte cache line (a model of 2 decisions, or of 4 and more) may span
- * two lines. */
-static inline void prefetch_row(const float *row, size_t stride)
+/* A row's first float and, when the row may span two 64-byte cache
+ * lines, its last (last: see row_last()). */
+static inline void prefetch_row(const float *row, size_t last)
 {
     prefetch(row);
-    prefetch(row + stride - 1);
+    if (last)
+        prefetch(row + last);
+}
+
+/* The offset of a row's last float if rows of stride floats from rows
+ * can span two cache lines, else 0.  One line holds every row when the
+ * row size divides 64 bytes and rows starts on a multiple of it: a bare
+ * idf (1 float), the shipped model (4); rows of a model of 2 or 10
+ * decisions (12, 44 bytes) can span two. */
+static size_t row_last(const float *rows, size_t stride)
+{
+    const size_t size = stride * sizeof(float);
+    return stride > 1 && (64 % size || (uintptr_t)rows % size) ? stride - 1 : 0;
 }
 
 /* 1 + ln(k) for the small counts that make up nearly every feature;
@@ -110,13 +121,14 @@ static ALWAYS_INLINE size_t weigh(const feature_table *ft, const incite_config *
     size_t k = 0;
     /* A model's rows are megabytes and a post's keys scattered over them:
      * ask for rows well ahead, so their cache misses overlap. */
+    const size_t last = with_idf ? row_last(idf, stride) : 0;
     if (with_idf)
         for (size_t i = 0; i < n && i < PREFETCH_AHEAD; i++)
-            prefetch_row(idf + (size_t)e[i].key * stride, stride);
+            prefetch_row(idf + (size_t)e[i].key * stride, last);
     for (size_t i = 0; i < n; i++) {
         uint32_t key = e[i].key;
         if (with_idf && i + PREFETCH_AHEAD < n)
-            prefetch_row(idf + (size_t)e[i + PREFETCH_AHEAD].key * stride, stride);
+            prefetch_row(idf + (size_t)e[i + PREFETCH_AHEAD].key * stride, last);
         int32_t cnt = e[i].count;
         double v = (uint32_t)cnt + (TF_TABLE - 1) < 2 * TF_TABLE - 1 ? tf[cnt]
                                                                      : vector_tf(c, cnt);
