@@ -314,7 +314,7 @@ def write(res, out):
     ti, ts = load(os.path.join(res, "train_incite.json")), load(os.path.join(res, "train_sklearn.json"))
     ei, es = load(os.path.join(res, "eval_incite.json")), load(os.path.join(res, "eval_sklearn.json"))
     if ti and ts:
-        R["train"] = (ti, ts, ei, es)
+        R["train"] = (ti, ts, ei, es, load(os.path.join(res, "paired_f1.json")))
         rows = []
         for name, d, e, size in (("incite-train", ti, ei, tn.get("model_bytes_incite")),
                                  ("scikit-learn fit", ts, es, tn.get("model_bytes_sklearn"))):
@@ -327,6 +327,17 @@ def write(res, out):
             len(ei.get("per_class", {})) if ei else "?") + table(
             ["program", "wall s", "CPU s (user+sys)", "peak RSS MB (largest process)", "peak tree PSS MB",
              "model MB", "macro-F1 (pooled tests)", "accuracy"], rows)
+        pf = R["train"][4]
+        if pf:
+            fill["TRAIN"] += (
+                "\n\nThe macro-F1 difference (incite − scikit-learn) is %+.4f; its 95%% interval, "
+                "by a paired bootstrap of the test posts (`bench/paired_f1.py`, %s resamples, seed %d), "
+                "is %+.4f to %+.4f, and incite scored lower in %.0f%% of the resamples. %s" % (
+                    pf["diff"], fnum(pf["resamples"]), pf["seed"], pf["ci95"][0], pf["ci95"][1],
+                    100 * pf["p_a_lower"],
+                    "An interval that straddles zero means this test set cannot tell the two apart."
+                    if pf["ci95"][0] < 0 < pf["ci95"][1] else
+                    "The interval excludes zero: the difference is larger than this test set's noise."))
         if ti.get("exit_status") or ts.get("exit_status"):
             fill["TRAIN"] += "\n\n**A training run failed** (exit status %s / %s)." % (
                 ti.get("exit_status"), ts.get("exit_status"))
@@ -382,7 +393,8 @@ def write(res, out):
     fn = notes(res, "featurize")
     add("Featurization (alternating, twice)", [fn.get("command_fold"), fn.get("command_nofold")])
     add("Training (%s)" % tn.get("wrapper", "") if tn else "Training",
-        [tn.get("cmd_incite"), tn.get("cmd_sklearn"), tn.get("cmd_eval_incite"), tn.get("cmd_eval_sklearn")])
+        [tn.get("cmd_incite"), tn.get("cmd_sklearn"), tn.get("cmd_eval_incite"), tn.get("cmd_eval_sklearn"),
+         tn.get("cmd_labels_incite"), tn.get("cmd_paired")])
     if sj and sj.get("runs"):
         add("Training growth (each under bench/treemem.py; inputs by `bench/prepare.py replicate TRAIN N OUT`)",
             [r["command"] for r in sj["runs"]])
@@ -430,7 +442,7 @@ def goals(R):
             rows.append([what, "%.1f MB/s" % fb[1], "%.1f MB/s (best)" % fb[0], "≥ 30 MB/s",
                          met(fb[0] >= 30 and fb[1] >= 30)])
     if "train" in R:
-        ti, ts, ei, es = R["train"]
+        ti, ts, ei, es, pf = R["train"]
         rows.append(["incite-train vs scikit-learn fit: wall time", "%s s vs %s s" % (fsec(ti["wall_s"]), fsec(ts["wall_s"])),
                      "%.2f×" % (ti["wall_s"] / ts["wall_s"]), "≤ 1×", met(ti["wall_s"] <= ts["wall_s"])])
         rows.append(["… peak RSS (largest process)", "%s MB vs %s MB" % (fmb_kb(ti["max_rss_kb"]), fmb_kb(ts["max_rss_kb"])),
@@ -438,8 +450,14 @@ def goals(R):
         rows.append(["… peak tree PSS (workers included)", "%s MB vs %s MB" % (fmb_kb(ti["tree_pss_kb"]), fmb_kb(ts["tree_pss_kb"])),
                      "%.2f×" % (ti["tree_pss_kb"] / ts["tree_pss_kb"]), "≤ 1×", met(ti["tree_pss_kb"] <= ts["tree_pss_kb"])])
         if ei and es:
+            diff = "%+.4f" % (ei["macro_f1"] - es["macro_f1"])
+            if pf:
+                diff += " (95%% CI %+.4f … %+.4f)" % tuple(pf["ci95"])
+            status = met(ei["macro_f1"] >= es["macro_f1"])
+            if pf and ei["macro_f1"] < es["macro_f1"] and pf["ci95"][1] > 0:
+                status += " (within noise)"
             rows.append(["… macro-F1 on the pooled tests", "%.4f vs %.4f" % (ei["macro_f1"], es["macro_f1"]),
-                         "%+.4f" % (ei["macro_f1"] - es["macro_f1"]), "no lower", met(ei["macro_f1"] >= es["macro_f1"])])
+                         diff, "no lower", status])
     sj = R.get("scaling")
     if sj and "slope_time" in sj:
         rows.append(["incite-train growth 10k → 1M, time (log-log slope)", "%.2f" % sj["slope_time"], "",

@@ -146,7 +146,9 @@ if has_part train; then
     note train cmd_incite "$BIN/incite-train --flag $FLAG -o $OUT/train-incite.model $C/train.tsv"
     note train cmd_sklearn "$PY $SHARED_BENCH/sklearn_score.py fit $C/train.tsv $OUT/train-sklearn.pkl"
     note train cmd_eval_incite "$BIN/incite-eval --json -m $OUT/train-incite.model $C/test.tsv"
-    note train cmd_eval_sklearn "$PY bench/sklearn_f1.py $OUT/train-sklearn.pkl $C/test.tsv"
+    note train cmd_eval_sklearn "$PY bench/sklearn_f1.py $OUT/train-sklearn.pkl $C/test.tsv $OUT/labels-sklearn.txt"
+    note train cmd_labels_incite "$BIN/incite-score -q -m $OUT/train-incite.model --input-format tsv $C/test.tsv (its label column) > $OUT/labels-incite.txt"
+    note train cmd_paired "$PY bench/paired_f1.py $C/test.tsv $OUT/labels-incite.txt $OUT/labels-sklearn.txt"
     note train wrapper "bench/treemem.py OUT.json COMMAND (runs /usr/bin/time -v COMMAND, samples the process tree's PSS every 0.2 s)"
     say "train: incite-train on $(($(wc -l < "$C/train.tsv") - 1)) pooled posts (load $(loadavg))"
     note train load_before "$(loadavg)"
@@ -158,13 +160,22 @@ if has_part train; then
     note train load_after "$(loadavg)"
     say "train: macro-F1 on the pooled test splits"
     "$BIN/incite-eval" --json -m "$OUT/train-incite.model" "$C/test.tsv" > "$RES/eval_incite.json"
-    $PY bench/sklearn_f1.py "$OUT/train-sklearn.pkl" "$C/test.tsv" > "$RES/eval_sklearn.json"
+    $PY bench/sklearn_f1.py "$OUT/train-sklearn.pkl" "$C/test.tsv" "$OUT/labels-sklearn.txt" \
+        > "$RES/eval_sklearn.json"
+    # The two programs' labels for the same test posts, for the interval
+    # of their macro-F1 difference: one test set is one draw.
+    "$BIN/incite-score" -q -m "$OUT/train-incite.model" --input-format tsv "$C/test.tsv" |
+        awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "label") col = i; next } { print $col }' \
+        > "$OUT/labels-incite.txt"
+    $PY bench/paired_f1.py "$C/test.tsv" "$OUT/labels-incite.txt" "$OUT/labels-sklearn.txt" \
+        > "$RES/paired_f1.json"
     note train model_bytes_incite "$(wc -c < "$OUT/train-incite.model")"
     note train model_bytes_sklearn "$(wc -c < "$OUT/train-sklearn.pkl")"
     # The same recipes give the scoring part its models.
     [ -f "$SKPKL" ] || cp "$OUT/train-sklearn.pkl" "$SKPKL"
     [ -f "$STANDIN" ] || cp "$OUT/train-incite.model" "$STANDIN"
-    rm -f "$OUT/train-incite.model" "$OUT/train-sklearn.pkl"
+    rm -f "$OUT/train-incite.model" "$OUT/train-sklearn.pkl" "$OUT/labels-incite.txt" \
+        "$OUT/labels-sklearn.txt"
 fi
 
 # ---- the models the scoring parts use -----------------------------------
