@@ -87,32 +87,57 @@ def slope(xs, ys):
     return sum((a - mx) * (b - my) for a, b in zip(lx, ly)) / den if den else float("nan")
 
 
-def scaling(res, out):
+def scaling_runs(res, program):
+    """The runs of one program (incite: scale_N.json, sklearn:
+    scale_sklearn_N.json), smallest first."""
     runs = []
     for p in glob.glob(os.path.join(res, "scale_*.json")):
-        d = load(p)
+        m = re.search(r"scale_%s(\d+)\.json$" % ("sklearn_" if program == "sklearn" else ""), p)
+        d = load(p) if m else None
         if not d:
             continue
-        n = int(re.search(r"scale_(\d+)\.json$", p).group(1))
-        runs.append({"posts": n, "wall_s": d.get("wall_s"), "user_s": d.get("user_s"),
-                     "sys_s": d.get("sys_s"), "max_rss_kb": d.get("max_rss_kb"),
-                     "tree_pss_kb": d.get("tree_pss_kb"), "exit_status": d.get("exit_status"),
-                     "command": " ".join(d.get("command", []))})
+        r = {"posts": int(m.group(1)), "wall_s": d.get("wall_s"), "user_s": d.get("user_s"),
+             "sys_s": d.get("sys_s"), "max_rss_kb": d.get("max_rss_kb"),
+             "tree_pss_kb": d.get("tree_pss_kb"), "exit_status": d.get("exit_status"),
+             "command": " ".join(d.get("command", []))}
+        it = load(p[:-len(".json")] + ".iter.json") if program == "sklearn" else None
+        if it:
+            r["solver_iterations"] = it["n_iter"]
+            r["solver_max_iter"] = it["max_iter"]
+        runs.append(r)
     runs.sort(key=lambda r: r["posts"])
+    return runs
+
+
+def growth(runs):
+    """Log-log slopes of time and memory over the successful runs."""
     ok = [r for r in runs if r["exit_status"] == 0]
+    if len(ok) < 2:
+        return {}
+    xs = [r["posts"] for r in ok]
+    return {"slope_time": round(slope(xs, [r["wall_s"] for r in ok]), 3),
+            "slope_max_rss": round(slope(xs, [r["max_rss_kb"] for r in ok]), 3),
+            "slope_tree_pss": round(slope(xs, [r["tree_pss_kb"] for r in ok]), 3),
+            "steps": [{"from": a["posts"], "to": b["posts"],
+                       "slope_time": round(slope([a["posts"], b["posts"]], [a["wall_s"], b["wall_s"]]), 3),
+                       "slope_max_rss": round(slope([a["posts"], b["posts"]],
+                                                    [a["max_rss_kb"], b["max_rss_kb"]]), 3)}
+                      for a, b in zip(ok, ok[1:])]}
+
+
+def scaling(res, out):
+    runs = scaling_runs(res, "incite")
     # the machine and checkout when the runs began, not now
     doc = {"measured": load(os.path.join(res, "machine.json"), None) or machine(), "runs": runs,
            "load": notes(res, "scaling")}
-    if len(ok) >= 2:
-        xs = [r["posts"] for r in ok]
-        doc["slope_time"] = round(slope(xs, [r["wall_s"] for r in ok]), 3)
-        doc["slope_max_rss"] = round(slope(xs, [r["max_rss_kb"] for r in ok]), 3)
-        doc["slope_tree_pss"] = round(slope(xs, [r["tree_pss_kb"] for r in ok]), 3)
-        doc["steps"] = [{"from": a["posts"], "to": b["posts"],
-                         "slope_time": round(slope([a["posts"], b["posts"]], [a["wall_s"], b["wall_s"]]), 3),
-                         "slope_max_rss": round(slope([a["posts"], b["posts"]],
-                                                      [a["max_rss_kb"], b["max_rss_kb"]]), 3)}
-                        for a, b in zip(ok, ok[1:])]
+    doc.update(growth(runs))
+    sk = scaling_runs(res, "sklearn")
+    if sk:
+        doc["sklearn_runs"] = sk
+        doc["sklearn"] = growth(sk)
+        # incite over the sizes scikit-learn ran, for a like-for-like slope
+        sizes = {r["posts"] for r in sk}
+        doc["incite_same_sizes"] = growth([r for r in runs if r["posts"] in sizes])
     with open(out, "w") as f:
         json.dump(doc, f, indent=1)
         f.write("\n")
@@ -357,12 +382,32 @@ def write(res, out):
             m.get("date", "?"), m.get("commit", "?"), m.get("nproc", "?"), m.get("mem_gib", "?"))
         txt += table(["posts", "wall s", "CPU s", "ms per post", "peak RSS MB (largest process)",
                       "peak tree PSS MB", ""], rows)
+
+        def steps(g):
+            return "; ".join("%s→%s: %.2f, %.2f" % (fnum(s["from"]), fnum(s["to"]), s["slope_time"],
+                                                    s["slope_max_rss"]) for s in g.get("steps", []))
         if "slope_time" in sj:
             txt += ("\n\nGrowth exponents (log-log slope over all sizes): wall time **%.2f**, peak RSS "
                     "**%.2f**, tree PSS **%.2f**." % (sj["slope_time"], sj["slope_max_rss"], sj["slope_tree_pss"]))
-            txt += " Step by step (time, RSS): " + "; ".join(
-                "%s→%s: %.2f, %.2f" % (fnum(s["from"]), fnum(s["to"]), s["slope_time"], s["slope_max_rss"])
-                for s in sj.get("steps", [])) + "."
+            txt += " Step by step (time, RSS): " + steps(sj) + "."
+        sk = sj.get("sklearn_runs")
+        if sk:
+            txt += ("\n\nscikit-learn's fit (`sklearn_score.py fit`: one fit, no cross-validation, one "
+                    "process) on the same files; \"LinearSVC iterations\" is its `n_iter_`, the most "
+                    "any label's solver took (LIBLINEAR's dual coordinate descent, as incite's):\n\n")
+            txt += table(["posts", "wall s", "CPU s", "ms per post", "peak RSS MB", "LinearSVC iterations", ""],
+                         [[fnum(r["posts"]), fsec(r["wall_s"]), fsec((r["user_s"] or 0) + (r["sys_s"] or 0)),
+                           fnum(1000 * r["wall_s"] / r["posts"], 2) if r["wall_s"] else "–",
+                           fmb_kb(r["max_rss_kb"]),
+                           "%d of %d" % (r["solver_iterations"], r["solver_max_iter"])
+                           if "solver_iterations" in r else "–",
+                           "ok" if r["exit_status"] == 0 else "exit %s" % r["exit_status"]] for r in sk])
+            g, gi = sj.get("sklearn", {}), sj.get("incite_same_sizes", {})
+            if "slope_time" in g and "slope_time" in gi:
+                txt += ("\n\nOver the same sizes (%s to %s posts), the time's growth exponent is %.2f for "
+                        "incite-train and %.2f for scikit-learn; step by step (time, RSS), scikit-learn: %s." % (
+                            fnum(sk[0]["posts"]), fnum(sk[-1]["posts"]), gi["slope_time"], g["slope_time"],
+                            steps(g)))
         fill["SCALING"] = txt
     else:
         fill["SCALING"] = "_Never measured: run `make bench-train-scaling` (or `BENCH_SCALE=1 make bench`)._"
@@ -397,7 +442,7 @@ def write(res, out):
          tn.get("cmd_labels_incite"), tn.get("cmd_paired")])
     if sj and sj.get("runs"):
         add("Training growth (each under bench/treemem.py; inputs by `bench/prepare.py replicate TRAIN N OUT`)",
-            [r["command"] for r in sj["runs"]])
+            [r["command"] for r in sj["runs"] + sj.get("sklearn_runs", [])])
     add("Profile", [pn.get("command"), pn.get("report")])
     fill["COMMANDS"] = "\n\n".join(cmds) if cmds else "_Nothing ran._"
 
@@ -464,6 +509,12 @@ def goals(R):
                      "near-linear (≤ %.1f)" % GOAL_LINEAR, met(sj["slope_time"] <= GOAL_LINEAR)])
         rows.append(["… peak RSS (log-log slope)", "%.2f" % sj["slope_max_rss"], "",
                      "near-linear (≤ %.1f)" % GOAL_LINEAR, met(sj["slope_max_rss"] <= GOAL_LINEAR)])
+        g, gi = sj.get("sklearn", {}), sj.get("incite_same_sizes", {})
+        if "slope_time" in g and "slope_time" in gi:
+            sk = sj["sklearn_runs"]
+            rows.append(["… time, incite vs scikit-learn over %s → %s (slopes)" % (
+                fnum(sk[0]["posts"]), fnum(sk[-1]["posts"])), "%.2f vs %.2f" % (gi["slope_time"], g["slope_time"]),
+                "", "(context)", "–"])
     return table(["goal", "by mean / measured", "by min / ratio", "target", ""], rows, align="lrrll")
 
 

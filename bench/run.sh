@@ -15,14 +15,16 @@
 #   featurize  the core alone (build/bench/featurize) on 20 MB of tweets,
 #              evasion folding on (default) and off
 #   profile    perf record (cpu-clock) of incite-score on the 200k posts
-#   scaling    incite-train on 10k ... 1M replicated rows (slow: only with
-#              BENCH_SCALE=1 or `make bench-train-scaling`; its numbers are
-#              kept in bench/train_scaling.json and reported from there)
+#   scaling    incite-train on 10k ... 1M replicated rows, and scikit-learn's
+#              fit on those up to BENCH_SCALE_SKLEARN_MAX posts (slow: only
+#              with BENCH_SCALE=1 or `make bench-train-scaling`; its numbers
+#              are kept in bench/train_scaling.json and reported from there)
 #
 # Environment: BENCH_PARTS (default "train score load featurize profile"),
 # BENCH_SCALE=1 (add "scaling"), BENCH_RUNS (5) / BENCH_WARMUP (1) for
 # incite and fastText, BENCH_SLOW_RUNS (3, no warm-up) for scikit-learn,
 # BENCH_LOAD_RUNS (10), BENCH_SCALE_SIZES ("10000 100000 300000 1000000"),
+# BENCH_SCALE_SKLEARN_MAX (300000: its fit of 1M posts would need some 15 GB),
 # SHARED (../shared/datasets), BENCH_MODEL (score with this model instead of
 # models/default.model or, when that is missing, a stand-in trained here).
 #
@@ -45,6 +47,7 @@ WARMUP=${BENCH_WARMUP:-1}
 SLOW_RUNS=${BENCH_SLOW_RUNS:-3}
 LOAD_RUNS=${BENCH_LOAD_RUNS:-10}
 SCALE_SIZES=${BENCH_SCALE_SIZES:-10000 100000 300000 1000000}
+SCALE_SKLEARN_MAX=${BENCH_SCALE_SKLEARN_MAX:-300000}
 FLAG=hate          # the label incite's models flag (a label of the pooled data)
 
 say() { echo "bench: $*" >&2; }
@@ -328,6 +331,17 @@ if has_part scaling; then
         $PY bench/treemem.py "$RES/scale_$n.json" \
             "$BIN/incite-train" --flag "$FLAG" -o "$OUT/scale.model" "$C/train-$n.tsv"
         rm -f "$OUT/scale.model"
+        [ "$n" -le "$SCALE_SKLEARN_MAX" ] || continue
+        # The same file through the pipeline users would otherwise fit, and
+        # its solver's iterations: how hard the problem itself got.
+        say "scaling: scikit-learn fit on $n posts (load $(loadavg))"
+        $PY bench/treemem.py "$RES/scale_sklearn_$n.json" \
+            $PY "$SHARED_BENCH/sklearn_score.py" fit "$C/train-$n.tsv" "$OUT/scale-sklearn.pkl"
+        $PY -c 'import json, pickle, sys
+svc = pickle.load(open(sys.argv[1], "rb")).steps[-1][1]
+print(json.dumps({"n_iter": int(svc.n_iter_), "max_iter": svc.max_iter, "tol": svc.tol}))' \
+            "$OUT/scale-sklearn.pkl" > "$RES/scale_sklearn_$n.iter.json"
+        rm -f "$OUT/scale-sklearn.pkl"
     done
     note scaling load_after "$(loadavg)"
     $PY bench/report.py scaling "$RES" bench/train_scaling.json
