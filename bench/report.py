@@ -620,7 +620,12 @@ def notes_section(sc, R):
         txt = ("- **Two threads.** incite-score `--threads 2` kept %.2f cores busy on average "
                "(CPU time / wall time; one thread: %.2f) and used %.2f× the CPU time of one thread. "
                % (busy, t1["cpu"] / t1["mean"], more))
-        if busy < 1.9:
+        if more <= 1:
+            txt += ("Two threads did the same work in less CPU time than one: the one-thread runs "
+                    "were slowed by something outside the pipeline (see σ/mean and the load averages "
+                    "under Noise), so this run's ratio is flattered by noise, as other runs' are "
+                    "depressed by it.")
+        elif busy < 1.9:
             txt += ("Well under 2 busy cores means the second core was taken by other work (see the "
                     "load averages under Noise) or the pipeline waited on a serial part; a shared "
                     "2-core machine cannot tell the two apart.")
