@@ -207,3 +207,14 @@ void train_options_finish(incite_train_options *o, int has_target)
         f->fold = (uint32_t)fold;
     f->target_cross = (uint8_t)(has_target && !no_target_cross);
 }
+
+void train_report_solver(const char *what, const incite_solver_stats *s, int verbose)
+{
+    if (s->capped)
+        cli_warn("warning: %s: %ld of %ld solver runs stopped at the iteration cap without "
+                 "converging; a larger --eps or a smaller C converges sooner",
+                 what, s->capped, s->runs);
+    if (verbose && s->runs)
+        cli_warn("%s: %ld solver runs, at most %ld iterations (%ld in all)", what, s->runs,
+                 s->iterations_max, s->iterations_total);
+}

@@ -18,4 +18,10 @@ int train_options_cv_given(void);
  * target column turns target crossing on unless --no-target-cross. */
 void train_options_finish(incite_train_options *o, int has_target);
 
+/* Warns on stderr when solver runs stopped at their iteration cap (not
+ * converged), as scikit-learn's ConvergenceWarning does; with verbose,
+ * also reports every fit's iterations.  what: "cross-validation", "final
+ * fit". */
+void train_report_solver(const char *what, const incite_solver_stats *s, int verbose);
+
 #endif

@@ -61,9 +61,39 @@ void incite_cv_result_free(incite_cv_result *r)
     memset(r, 0, sizeof *r);
 }
 
-static void quiet(const char *s)
+/* The fit running on this thread counts its solver's messages here;
+ * LIBLINEAR's and LIBSVM's print hooks are process-wide and take no
+ * context, hence a thread-local. */
+static _Thread_local incite_solver_stats *solver_sink;
+
+/* The solvers' messages are counted, never printed: "optimization
+ * finished, #iter = N" ends each run of LIBLINEAR's dual solvers and of
+ * LIBSVM, after "WARNING: reaching max number of iterations" if the cap
+ * stopped it ("... of inner iterations" is a step within a run). */
+static void solver_message(const char *s)
 {
-    (void)s;
+    incite_solver_stats *st = solver_sink;
+    if (!st)
+        return;
+    if (strstr(s, "reaching max number of iterations"))
+        st->capped++;
+    const char *it = strstr(s, "#iter = ");
+    if (it) {
+        long n = strtol(it + strlen("#iter = "), NULL, 10);
+        st->runs++;
+        st->iterations_total += n;
+        if (n > st->iterations_max)
+            st->iterations_max = n;
+    }
+}
+
+static void add_stats(incite_solver_stats *to, const incite_solver_stats *s)
+{
+    to->runs += s->runs;
+    to->iterations_total += s->iterations_total;
+    to->capped += s->capped;
+    if (s->iterations_max > to->iterations_max)
+        to->iterations_max = s->iterations_max;
 }
 
 /* The labels (a, b), a < b, of pairwise decision p among k labels. */
@@ -700,6 +730,7 @@ static int fit(const trainer *t, const unsigned char *in_train, double C, double
 typedef struct job {
     int fold;                  /* -1: the final fit */
     size_t grid;               /* index into the (C, gamma) grid */
+    size_t slot;               /* its solver_stats in shared */
 } job;
 
 typedef struct grid_point {
@@ -711,6 +742,7 @@ typedef struct shared {
     float *rows;               /* final linear model: dim x stride */
     double *bias;              /* final linear model: ndec */
     char (*errors)[256];       /* per job */
+    incite_solver_stats *stats; /* per job */
     size_t bytes;
     void *base;
 } shared;
@@ -742,9 +774,11 @@ static int run_job(const trainer *t, const grid_point *g, const job *j, shared *
         out.rows = sh->rows;
         out.bias = sh->bias;
     }
+    solver_sink = &sh->stats[j->slot];
     int rc = (j->fold >= 0 && !dec) ? set_error(INCITE_ENOMEM, "out of memory")
                                     : fit(t, in_train, g->C, g->gamma,
                                           t->o->seed * 1000003u + (uint64_t)(j->fold + 1), &out);
+    solver_sink = NULL;
     if (!rc && dec) {
         double *oof = sh->oof + j->grid * t->n * t->ndec;
         for (size_t i = 0; i < ntest; i++)
@@ -762,7 +796,8 @@ static int shared_alloc(shared *sh, size_t ngrid, const trainer *t, size_t njobs
     size_t rows = final_rows ? t->dim * (1 + t->ndec) * sizeof(float) : 0;
     size_t bias = t->ndec * sizeof(double);
     size_t errs = njobs * 256;
-    sh->bytes = oof + rows + bias + errs + 64;
+    size_t stats = njobs * sizeof(incite_solver_stats);
+    sh->bytes = oof + rows + bias + errs + stats + 64;
     sh->base = mmap(NULL, sh->bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (sh->base == MAP_FAILED) {
         sh->base = NULL;
@@ -773,6 +808,8 @@ static int shared_alloc(shared *sh, size_t ngrid, const trainer *t, size_t njobs
     p += oof;
     sh->bias = (double *)p;
     p += bias;
+    sh->stats = (incite_solver_stats *)p;   /* after doubles: aligned */
+    p += stats;
     sh->rows = final_rows ? (float *)p : NULL;
     p += rows;
     sh->errors = (char (*)[256])p;
@@ -1157,8 +1194,8 @@ static int setup(trainer *t, const incite_dataset *d, const incite_train_options
     }
     if (t->folds > 1)
         assign_folds(t);
-    set_print_string_function(quiet);
-    svm_set_print_string_function(quiet);
+    set_print_string_function(solver_message);
+    svm_set_print_string_function(solver_message);
     return featurize_all(t);
 }
 
@@ -1241,11 +1278,11 @@ static int train_or_validate(const incite_dataset *d, const incite_train_options
      * choice to wait for */
     size_t nj = 0;
     for (size_t g = 0; g < ngrid; g++)
-        for (int f = 0; f < cv_folds; f++)
-            jobs[nj++] = (job){.fold = f, .grid = g};
+        for (int f = 0; f < cv_folds; f++, nj++)
+            jobs[nj] = (job){.fold = f, .grid = g, .slot = nj};
     size_t best = 0;
     if (want_final && ngrid == 1)
-        jobs[nj++] = (job){.fold = -1, .grid = 0};
+        jobs[nj++] = (job){.fold = -1, .grid = 0, .slot = njobs - 1};
     if ((rc = run_jobs(&t, grid, jobs, nj, &sh, kernel ? m : NULL)))
         goto done;
     pred = malloc(t.n * sizeof *pred);
@@ -1269,7 +1306,7 @@ static int train_or_validate(const incite_dataset *d, const incite_train_options
             goto done;
     }
     if (want_final && ngrid > 1) {
-        job final = {.fold = -1, .grid = best};
+        job final = {.fold = -1, .grid = best, .slot = njobs - 1};
         if ((rc = run_jobs(&t, grid, &final, 1, &sh, kernel ? m : NULL)))
             goto done;
     }
@@ -1312,6 +1349,9 @@ static int train_or_validate(const incite_dataset *d, const incite_train_options
     if (cv) {
         *cv = (incite_cv_result){.n = t.n, .nlabels = t.k, .folds = cv_folds, .pred = pred,
                                  .prob = prob, .best_C = grid[best].C, .best_gamma = grid[best].gamma};
+        for (size_t j = 0; j < njobs; j++)
+            add_stats(want_final && j == njobs - 1 ? &cv->solver_final : &cv->solver_cv,
+                      &sh.stats[j]);
         if (!cv_folds)
             cv->pred = NULL, cv->prob = NULL;
         else

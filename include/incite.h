@@ -385,6 +385,18 @@ typedef struct incite_train_options {
 
 void incite_train_options_default(incite_train_options *o);
 
+/* What the solvers reported about their runs (LIBLINEAR's dual solvers
+ * and LIBSVM report each run; a fit makes one per binary problem, one in
+ * all for Crammer-Singer): how many iterations they took and how many
+ * stopped at their iteration cap instead of reaching the tolerance, i.e.
+ * did not converge. */
+typedef struct incite_solver_stats {
+    long runs;
+    long iterations_max;       /* of one run */
+    long iterations_total;
+    long capped;               /* runs stopped by the cap */
+} incite_solver_stats;
+
 /* Out-of-fold results of cross-validation, one row per dataset row. */
 typedef struct incite_cv_result {
     size_t n, nlabels;
@@ -392,6 +404,8 @@ typedef struct incite_cv_result {
     int *pred;                 /* predicted label */
     double *prob;              /* n x nlabels, calibrated on the other folds */
     double best_C, best_gamma; /* chosen by the grid, or the options' */
+    incite_solver_stats solver_cv;    /* every cross-validation fit */
+    incite_solver_stats solver_final; /* the final fit */
 } incite_cv_result;
 void incite_cv_result_free(incite_cv_result *r);
 

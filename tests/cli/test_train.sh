@@ -24,6 +24,17 @@ cmp -s "$TMP/a.model" "$TMP/e.model"
 expect_status "- reads stdin" 0 $?
 train $OPTS -v -o "$TMP/v.model" $DATA 2>"$TMP/err"
 expect_match "-v summary" "cross-validated macro-F1 [0-9.]+ \(3 folds" "$(cat "$TMP/err")"
+expect_match "-v: the solver's iterations" "final fit: [0-9]+ solver runs, at most [0-9]+ iterations" \
+    "$(cat "$TMP/err")"
+# A tolerance the solver cannot meet: the model is still written, with a
+# warning that it did not converge, as scikit-learn's ConvergenceWarning.
+train $OPTS --eps 1e-12 -c 100000 -o "$TMP/cap.model" $DATA 2>"$TMP/err"
+expect_status "a fit stopped by the iteration cap still trains" 0 $?
+expect_match "and says it did not converge" \
+    "warning: final fit: [0-9]+ of [0-9]+ solver runs stopped at the iteration cap" "$(cat "$TMP/err")"
+eval_ --cv 3 --hash-bits 16 --min-df 1 --eps 1e-12 -c 100000 $DATA 2>"$TMP/err" >/dev/null
+expect_match "incite-eval --cv says so too" "warning: cross-validation: [0-9]+ of [0-9]+ solver runs" \
+    "$(cat "$TMP/err")"
 
 # strict rows: the first bad row stops training, named by file and line
 { head -5 $DATA; printf 'attack\ttoo\tmany columns\n'; tail -n +6 $DATA; } > "$TMP/bad.tsv"

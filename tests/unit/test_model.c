@@ -4,7 +4,7 @@
  * reproducible and independent of the worker count; every truncation,
  * every flipped byte and every hostile field is refused, never crashes;
  * explanations add up to the margin; bad training sets are refused with a
- * reason.
+ * reason; the solvers' iterations and non-convergence are reported.
  */
 #include <math.h>
 #include <stdio.h>
@@ -145,6 +145,54 @@ static void test_reproducible_and_thread_independent(void **state)
     incite_model_free(a);
     incite_model_free(b);
     incite_model_free(c);
+    incite_dataset_free(d);
+}
+
+/* The solvers' own reports, counted the same whether the folds run here
+ * or in worker processes: one run per decision function and fit, and a
+ * run stopped by the iteration cap (a tolerance that cannot be met)
+ * counted as such. */
+static incite_cv_result train_for_stats(const incite_dataset *d, int threads, double eps, double C)
+{
+    incite_train_options o;
+    incite_train_options_default(&o);
+    o.folds = 3;
+    o.threads = threads;
+    o.multiclass = INCITE_MULTI_OVO;
+    o.features.hash_bits = 16;
+    o.features.min_df = 1;
+    o.eps = eps;
+    o.C = C;
+    incite_model *m;
+    incite_cv_result cv;
+    if (incite_train(d, &o, &m, &cv))
+        fail_msg("training failed: %s", incite_last_error());
+    incite_model_free(m);
+    return cv;
+}
+
+static void test_solver_stats(void **state)
+{
+    (void)state;
+    incite_dataset *d = load_tiny();
+    size_t pairs = incite_dataset_nlabels(d) * (incite_dataset_nlabels(d) - 1) / 2;
+    incite_cv_result one = train_for_stats(d, 1, 0, 0.4), three = train_for_stats(d, 3, 0, 0.4);
+    assert_int_equal(one.solver_final.runs, (long)pairs);
+    assert_int_equal(one.solver_cv.runs, 3 * (long)pairs);
+    assert_true(one.solver_final.iterations_max >= 1);
+    assert_true(one.solver_final.iterations_total >= one.solver_final.iterations_max);
+    assert_int_equal(one.solver_final.capped, 0);
+    assert_int_equal(one.solver_cv.capped, 0);
+    assert_memory_equal(&one.solver_cv, &three.solver_cv, sizeof one.solver_cv);
+    assert_memory_equal(&one.solver_final, &three.solver_final, sizeof one.solver_final);
+    incite_cv_result_free(&one);
+    incite_cv_result_free(&three);
+    /* LIBLINEAR's dual solvers stop at 1,000 iterations */
+    incite_cv_result capped = train_for_stats(d, 3, 1e-12, 1e5);
+    assert_int_equal(capped.solver_final.capped, (long)pairs);
+    assert_int_equal(capped.solver_final.iterations_max, 1000);
+    assert_true(capped.solver_cv.capped > 0);
+    incite_cv_result_free(&capped);
     incite_dataset_free(d);
 }
 
@@ -432,6 +480,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip_and_scores),
         cmocka_unit_test(test_reproducible_and_thread_independent),
+        cmocka_unit_test(test_solver_stats),
         cmocka_unit_test(test_every_truncation_and_flip_is_refused),
         cmocka_unit_test(test_hostile_fields_are_refused),
         cmocka_unit_test(test_explanations_add_up),
