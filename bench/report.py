@@ -104,6 +104,12 @@ def scaling_runs(res, program):
         if it:
             r["solver_iterations"] = it["n_iter"]
             r["solver_max_iter"] = it["max_iter"]
+        if program == "incite" and os.path.exists(p[:-len(".json")] + ".stderr"):
+            # incite-train -v: "final fit: R solver runs, at most M iterations (T in all)"
+            with open(p[:-len(".json")] + ".stderr", errors="replace") as f:
+                m2 = re.search(r"final fit: \d+ solver runs, at most (\d+) iterations", f.read())
+            if m2:
+                r["solver_iterations"] = int(m2.group(1))
         runs.append(r)
     runs.sort(key=lambda r: r["posts"])
     return runs
@@ -385,11 +391,14 @@ def write(res, out):
         rows = [[fnum(r["posts"]), fsec(r["wall_s"]), fsec((r["user_s"] or 0) + (r["sys_s"] or 0)),
                  fnum(1000 * r["wall_s"] / r["posts"], 2) if r["wall_s"] else "–",
                  fmb_kb(r["max_rss_kb"]), fmb_kb(r["tree_pss_kb"]),
+                 fnum(r["solver_iterations"]) if "solver_iterations" in r else "–",
                  "ok" if r["exit_status"] == 0 else "exit %s" % r["exit_status"]] for r in sj["runs"]]
         txt = "Measured %s on commit %s (%s cores, %s GiB).\n\n" % (
             m.get("date", "?"), m.get("commit", "?"), m.get("nproc", "?"), m.get("mem_gib", "?"))
         txt += table(["posts", "wall s", "CPU s", "ms per post", "peak RSS MB (largest process)",
-                      "peak tree PSS MB", ""], rows)
+                      "peak tree PSS MB", "solver iterations (final fit)", ""], rows)
+        txt += ("\n\n\"Solver iterations\" is the most any run of the final fit took "
+                "(`incite-train -v`; LIBLINEAR stops a run at 1,000), \"–\" where the run predates that report.")
 
         def steps(g):
             return "; ".join("%s→%s: %.2f, %.2f" % (fnum(s["from"]), fnum(s["to"]), s["slope_time"],

@@ -83,7 +83,7 @@ for p in $PARTS; do
     load) rm -f "$RES"/load.json "$RES"/notes-load.tsv ;;
     featurize) rm -f "$RES"/featurize.jsonl "$RES"/notes-featurize.tsv ;;
     profile) rm -f "$RES"/profile.json "$RES"/perf.txt "$RES"/notes-profile.tsv ;;
-    scaling) rm -f "$RES"/scale_*.json "$RES"/notes-scaling.tsv ;;
+    scaling) rm -f "$RES"/scale_*.json "$RES"/scale_*.stderr "$RES"/notes-scaling.tsv ;;
     *) die "unknown part $p (train score load featurize profile scaling)" ;;
     esac
 done
@@ -328,8 +328,10 @@ if has_part scaling; then
     for n in $SCALE_SIZES; do
         [ -f "$C/train-$n.tsv" ] || $PY bench/prepare.py replicate "$C/train.tsv" "$n" "$C/train-$n.tsv"
         say "scaling: incite-train on $n posts (load $(loadavg))"
+        # -v: the solvers' iteration counts, kept beside the timings
         $PY bench/treemem.py "$RES/scale_$n.json" \
-            "$BIN/incite-train" --flag "$FLAG" -o "$OUT/scale.model" "$C/train-$n.tsv"
+            "$BIN/incite-train" -v --flag "$FLAG" -o "$OUT/scale.model" "$C/train-$n.tsv" \
+            2> "$RES/scale_$n.stderr"
         rm -f "$OUT/scale.model"
         [ "$n" -le "$SCALE_SKLEARN_MAX" ] || continue
         # The same file through the pipeline users would otherwise fit, and
