@@ -398,7 +398,9 @@ def write(res, out):
         txt += table(["posts", "wall s", "CPU s", "ms per post", "peak RSS MB (largest process)",
                       "peak tree PSS MB", "solver iterations (final fit)", ""], rows)
         txt += ("\n\n\"Solver iterations\" is the most any run of the final fit took "
-                "(`incite-train -v`; LIBLINEAR stops a run at 1,000), \"–\" where the run predates that report.")
+                "(`incite-train -v`; LIBLINEAR stops a run at 1,000)%s." % (
+                    "; \"–\" where the run predates that report"
+                    if any("solver_iterations" not in r for r in sj["runs"]) else ""))
 
         def steps(g):
             return "; ".join("%s→%s: %.2f, %.2f" % (fnum(s["from"]), fnum(s["to"]), s["slope_time"],
