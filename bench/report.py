@@ -100,13 +100,14 @@ def scaling_runs(res, program):
              "sys_s": d.get("sys_s"), "max_rss_kb": d.get("max_rss_kb"),
              "tree_pss_kb": d.get("tree_pss_kb"), "exit_status": d.get("exit_status"),
              "command": " ".join(d.get("command", []))}
-        it = load(p[:-len(".json")] + ".iter.json") if program == "sklearn" else None
+        stem = p[:-len(".json")]
+        it = load(stem + ".iter.json") if program == "sklearn" else None
         if it:
             r["solver_iterations"] = it["n_iter"]
             r["solver_max_iter"] = it["max_iter"]
-        if program == "incite" and os.path.exists(p[:-len(".json")] + ".stderr"):
+        if program == "incite" and os.path.exists(stem + ".stderr"):
             # incite-train -v: "final fit: R solver runs, at most M iterations (T in all)"
-            with open(p[:-len(".json")] + ".stderr", errors="replace") as f:
+            with open(stem + ".stderr", errors="replace") as f:
                 m2 = re.search(r"final fit: \d+ solver runs, at most (\d+) iterations", f.read())
             if m2:
                 r["solver_iterations"] = int(m2.group(1))
@@ -345,7 +346,11 @@ def write(res, out):
     ti, ts = load(os.path.join(res, "train_incite.json")), load(os.path.join(res, "train_sklearn.json"))
     ei, es = load(os.path.join(res, "eval_incite.json")), load(os.path.join(res, "eval_sklearn.json"))
     if ti and ts:
-        R["train"] = (ti, ts, ei, es, load(os.path.join(res, "paired_f1.json")))
+        pf = load(os.path.join(res, "paired_f1.json"))
+        # the labels fed to the bootstrap must be the ones evaluated
+        pf_mismatch = pf and ei and es and (abs(pf["macro_f1_a"] - round(ei["macro_f1"], 4)) > 1e-4 or
+                                            abs(pf["macro_f1_b"] - es["macro_f1"]) > 1e-4)
+        R["train"] = (ti, ts, ei, es, None if pf_mismatch else pf)
         rows = []
         for name, d, e, size in (("incite-train", ti, ei, tn.get("model_bytes_incite")),
                                  ("scikit-learn fit", ts, es, tn.get("model_bytes_sklearn"))):
@@ -358,16 +363,11 @@ def write(res, out):
             len(ei.get("per_class", {})) if ei else "?") + table(
             ["program", "wall s", "CPU s (user+sys)", "peak RSS MB (largest process)", "peak tree PSS MB",
              "model MB", "macro-F1 (pooled tests)", "accuracy"], rows)
-        pf = R["train"][4]
-        if pf and ei and es and (abs(pf["macro_f1_a"] - round(ei["macro_f1"], 4)) > 1e-4 or
-                                 abs(pf["macro_f1_b"] - es["macro_f1"]) > 1e-4):
-            # the labels fed to the bootstrap are not the ones evaluated
+        if pf_mismatch:
             fill["TRAIN"] += ("\n\n**The paired bootstrap's labels give macro-F1 %.4f and %.4f, not the "
                               "evaluations' figures: its interval is not shown.**" % (
                                   pf["macro_f1_a"], pf["macro_f1_b"]))
-            R["train"] = R["train"][:4] + (None,)
-            pf = None
-        if pf:
+        elif pf:
             fill["TRAIN"] += (
                 "\n\nThe macro-F1 difference (incite − scikit-learn) is %+.4f; its 95%% interval, "
                 "by a paired bootstrap of the test posts (`bench/paired_f1.py`, %s resamples, seed %d), "
