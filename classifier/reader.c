@@ -6,9 +6,10 @@
  * decides whether that stops the run (training) or becomes an error row
  * (scoring).  Unusable: a TSV row with the wrong number of columns,
  * invalid JSON, no text field, a NUL byte, invalid UTF-8 under
- * strict_utf8.  A text longer than max_bytes is cut on a character
- * boundary and marked truncated, never dropped.  A UTF-8 BOM before the
- * first line is ignored.
+ * strict_utf8, a TSV or JSON row cut at the line limit anywhere but in
+ * its text.  A text longer than max_bytes is cut on a character boundary
+ * and marked truncated, never dropped.  A UTF-8 BOM before the first line
+ * is ignored.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,7 @@ struct incite_reader {
     int header;
     int col[INCITE_FIELD_COUNT];   /* TSV: column of each field, -1 if absent */
     size_t ncols;
+    size_t line_limit;             /* 0: none */
     int has[INCITE_FIELD_COUNT];   /* JSONL: seen in some row (so far) */
     int pending;                   /* plain or JSON input: the first line is a record */
     size_t pending_skip, pending_len; /* ...after a BOM, of this length */
@@ -73,6 +75,7 @@ incite_reader *incite_reader_new(FILE *fp, const char *name, const incite_reader
     else if (limit)   /* room for a BOM and the CR of CRLF: check_text() cuts the text */
         limit = limit > SIZE_MAX - 4 ? 0 : limit + 4;
     line_reader_init(&r->lr, fp, limit);
+    r->line_limit = limit;
     r->format = r->opt.format;
     return r;
 }
@@ -130,9 +133,23 @@ static size_t split_tabs(const char *s, size_t n, const char **fields, size_t *l
     return k;
 }
 
+enum { MAXCOLS = 256 };
+
+/* Whether s[0..n) equals the NUL-terminated name, ignoring ASCII case. */
+static int same_name_anycase(const char *s, size_t n, const char *name)
+{
+    if (strlen(name) != n)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char a = (unsigned char)s[i], b = (unsigned char)name[i];
+        if ((a >= 'A' && a <= 'Z' ? a + 32 : a) != (b >= 'A' && b <= 'Z' ? b + 32 : b))
+            return 0;
+    }
+    return 1;
+}
+
 static int read_header(incite_reader *r, const char *line, size_t len)
 {
-    enum { MAXCOLS = 256 };
     const char *f[MAXCOLS];
     size_t l[MAXCOLS];
     size_t n = split_tabs(line, len, f, l, MAXCOLS);
@@ -149,12 +166,37 @@ static int read_header(incite_reader *r, const char *line, size_t len)
             r->col[k] = (int)c;
         }
     }
-    if (r->col[INCITE_FIELD_TEXT] < 0)
+    if (r->col[INCITE_FIELD_TEXT] < 0) {
+        const char *t = r->names[INCITE_FIELD_TEXT];
+        for (size_t c = 0; c < n; c++)   /* names match exactly: say so when case differs */
+            if (same_name_anycase(f[c], l[c], t))
+                return set_error(INCITE_EFORMAT,
+                                 "%s:%llu: the header has no '%s' column (names match exactly: "
+                                 "column %zu is '%.*s'; give --text-col)",
+                                 r->name, (unsigned long long)r->lr.lineno, t, c + 1, (int)l[c],
+                                 f[c]);
         return set_error(INCITE_EFORMAT, "%s:%llu: the header has no '%s' column", r->name,
-                         (unsigned long long)r->lr.lineno, r->names[INCITE_FIELD_TEXT]);
+                         (unsigned long long)r->lr.lineno, t);
+    }
     r->ncols = n;
     r->header = 1;
     return INCITE_OK;
+}
+
+/* Whether a first line is a TSV header: it has a tab, and a field that
+ * names one of the columns, whatever its case.  A header that names an id
+ * or a handle but no text column is a header all the same (read_header()
+ * then says what is missing), not a post to score. */
+static int looks_like_header(const incite_reader *r, const char *line, size_t len)
+{
+    const char *f[MAXCOLS];
+    size_t l[MAXCOLS];
+    size_t n = split_tabs(line, len, f, l, MAXCOLS);
+    for (size_t c = 0; n > 1 && c < n && c < MAXCOLS; c++)
+        for (int k = 0; k < INCITE_FIELD_COUNT; k++)
+            if (same_name_anycase(f[c], l[c], r->names[k]))
+                return 1;
+    return 0;
 }
 
 /* Decides the format from the first line; reads the header if TSV. */
@@ -171,16 +213,8 @@ static int start(incite_reader *r, const char **line, size_t *len)
             i++;
         if (i < *len && (*line)[i] == '{')
             r->format = INCITE_INPUT_JSONL;
-        else {
-            const char *f[64];
-            size_t l[64];
-            size_t n = split_tabs(*line, *len, f, l, 64);
-            const char *t = r->names[INCITE_FIELD_TEXT];
-            r->format = INCITE_INPUT_PLAIN;
-            for (size_t c = 0; n > 1 && c < n && c < 64; c++)
-                if (strlen(t) == l[c] && memcmp(t, f[c], l[c]) == 0)
-                    r->format = INCITE_INPUT_TSV;
-        }
+        else
+            r->format = looks_like_header(r, *line, *len) ? INCITE_INPUT_TSV : INCITE_INPUT_PLAIN;
     }
     if (r->format == INCITE_INPUT_TSV)
         return read_header(r, *line, *len);
@@ -237,7 +271,6 @@ static const char *check_text(incite_reader *r, incite_record *rec)
 static const char *parse_tsv(incite_reader *r, const char *line, size_t len, int cut,
                              incite_record *rec)
 {
-    enum { MAXCOLS = 256 };
     const char *f[MAXCOLS];
     size_t l[MAXCOLS];
     size_t n = split_tabs(line, len, f, l, MAXCOLS);
@@ -257,19 +290,30 @@ static const char *parse_tsv(incite_reader *r, const char *line, size_t len, int
     }
     if (memchr(line, '\0', len))
         return "NUL byte in the row";
-    int text_last = (size_t)r->col[INCITE_FIELD_TEXT] == r->ncols - 1;
-    if (n != r->ncols) {
-        if (cut && !text_last)
-            return "row longer than the line limit, and its text is not the last column";
-        if (!cut || n > r->ncols) {
-            snprintf(r->why, sizeof r->why, "%zu columns where the header has %zu", n, r->ncols);
-            return r->why;
-        }
+    if (n > r->ncols || (n < r->ncols && !cut)) {
+        snprintf(r->why, sizeof r->why, "%zu columns where the header has %zu", n, r->ncols);
+        return r->why;
+    }
+    /* A cut row keeps what came before the cut, in column n - 1.  Only a
+     * text may be cut and still be used (scored on its start); any other
+     * field the cut reached is lost, or would be wrong. */
+    int lost = -1;
+    for (int k = 0; cut && k < INCITE_FIELD_COUNT; k++) {
+        const int c = r->col[k];
+        if (c >= 0 && (k == INCITE_FIELD_TEXT ? (size_t)c > n - 1 : (size_t)c >= n - 1) &&
+            (lost < 0 || c < r->col[lost]))
+            lost = k;
+    }
+    if (lost >= 0) {
+        snprintf(r->why, sizeof r->why,
+                 "row longer than the line limit (%zu bytes), cut before the end of its '%s' "
+                 "column (only a text may be cut, and scored on its start)",
+                 r->line_limit, r->names[lost]);
+        return r->why;
     }
     if (!rec->field[INCITE_FIELD_TEXT].s)
         return "no text column in this row";
-    if (cut)
-        rec->truncated = 1;
+    rec->truncated = cut && (size_t)r->col[INCITE_FIELD_TEXT] == n - 1;
     return NULL;
 }
 
@@ -289,14 +333,18 @@ static const char *parse_jsonl(incite_reader *r, const char *line, size_t len, i
         r->has[k] = 1;
     }
     if (!rec->field[INCITE_FIELD_TEXT].s) {
-        snprintf(r->why, sizeof r->why, "no \"%s\" field", r->names[INCITE_FIELD_TEXT]);
+        if (cut)   /* the text may have come after the cut */
+            snprintf(r->why, sizeof r->why,
+                     "row longer than the line limit (%zu bytes) before its \"%s\" field",
+                     r->line_limit, r->names[INCITE_FIELD_TEXT]);
+        else
+            snprintf(r->why, sizeof r->why, "no \"%s\" field", r->names[INCITE_FIELD_TEXT]);
         return r->why;
     }
     for (int k = 1; k < INCITE_FIELD_COUNT; k++)
         if (rec->field[k].s && memchr(rec->field[k].s, '\0', rec->field[k].len))
             return "NUL byte in a field";
-    if (cut)
-        rec->truncated = 1;
+    rec->truncated = v[INCITE_FIELD_TEXT].cut;   /* not when a field after the text was cut */
     return NULL;
 }
 
