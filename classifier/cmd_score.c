@@ -55,7 +55,7 @@ static const cli_option options[] = {
     {"precision", 0, OPT_DOUBLE, "P",
      "use the lowest threshold that reached precision P in the model's cross-validation", &precision,
      0, 1, NULL, NULL},
-    {"explain", 0, OPT_LONG, "K", "show the K n-grams pushing hardest toward and against the label",
+    {"explain", 0, OPT_LONG, "K", "show the K n-grams pushing hardest toward and against the label (linear models)",
      &explain_k, 0, 1000, NULL, NULL},
     {"by-handle", 0, OPT_FLAG, NULL, "one row per handle, ranked by risk", &by_handle, 0, 0, NULL, NULL},
     {"rank-by", 0, OPT_CHOICE, "WHAT", "risk score of --by-handle (default top3_mean)", &rank, 0, 0,
@@ -100,7 +100,7 @@ static void put_id(strbuf *o, const batch *b, const post *p, int json)
     size_t n;
     const char *id = post_field(b, p, INCITE_FIELD_ID, &n);
     char tmp[32];
-    if (!id) {   /* its line number when the input has no id */
+    if (!id || !n) {   /* its line number when the row has no id */
         n = (size_t)snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)p->line);
         id = tmp;
     }
@@ -299,6 +299,14 @@ static void dump_post(incite_featurizer *f, strbuf *o, const batch *b, const pos
 
 /* ---- the worker's job ------------------------------------------------ */
 
+/* The stance target of a post: its own, else --target's; NULL if none. */
+static const char *post_target(const batch *b, const post *p)
+{
+    size_t n;
+    const char *t = post_field(b, p, INCITE_FIELD_TARGET, &n);
+    return t && n ? t : fixed_target;
+}
+
 static void fail_post(post *p, const char *why)
 {
     p->status = POST_ERROR;
@@ -316,8 +324,7 @@ static void work(void *ctx, batch *b, int worker)
         if (dump != DUMP_NONE) {
             if (p->status != POST_ERROR) {
                 incite_featurizer *f = R.featurizers[worker];
-                const char *target = post_field(b, p, INCITE_FIELD_TARGET, NULL);
-                if (incite_featurize(f, text, len, target ? target : fixed_target, NULL))
+                if (incite_featurize(f, text, len, post_target(b, p), NULL))
                     fail_post(p, "cannot featurize (out of memory)");
                 else
                     dump_post(f, &b->out, b, p);
@@ -327,13 +334,11 @@ static void work(void *ctx, batch *b, int worker)
             p->out_len = b->out.len - p->out;
             continue;
         }
+        size_t hlen = 0;
         if (p->status != POST_ERROR) {
-            const char *target = post_field(b, p, INCITE_FIELD_TARGET, NULL);
-            if (!target || !*target)
-                target = fixed_target;
-            if (R.uses_target && !target)
+            if (R.uses_target && !post_target(b, p))
                 fail_post(p, "no stance target (the model needs one: a target column or --target)");
-            else if (by_handle && !post_field(b, p, INCITE_FIELD_HANDLE, NULL))
+            else if (by_handle && (!post_field(b, p, INCITE_FIELD_HANDLE, &hlen) || !hlen))
                 fail_post(p, "no handle");
         }
         if (p->status == POST_ERROR) {
@@ -344,8 +349,7 @@ static void work(void *ctx, batch *b, int worker)
         }
         incite_scorer *s = R.scorers[worker];
         incite_score sc;
-        const char *target = post_field(b, p, INCITE_FIELD_TARGET, NULL);
-        if (incite_score_post(s, text, len, target && *target ? target : fixed_target, &sc)) {
+        if (incite_score_post(s, text, len, post_target(b, p), &sc)) {
             fail_post(p, "cannot score (out of memory)");
             if (!by_handle)
                 format_error(&b->out, b, p);
@@ -355,8 +359,16 @@ static void work(void *ctx, batch *b, int worker)
         p->flag_prob = R.flag >= 0 ? sc.prob[R.flag] : NAN;
         p->flagged = R.flag >= 0 && p->flag_prob >= R.threshold;
         incite_explanation ex, *exp = NULL;
-        if (explain_k && incite_scorer_explain(s, (size_t)explain_k, &ex) == INCITE_OK)
+        if (explain_k) {   /* setup_model() made sure the model can explain */
+            if (incite_scorer_explain(s, (size_t)explain_k, &ex)) {
+                fail_post(p, "cannot explain (out of memory)");
+                if (!by_handle)
+                    format_error(&b->out, b, p);
+                p->out_len = b->out.len - p->out;
+                continue;
+            }
             exp = &ex;
+        }
         if (by_handle) {
             if (exp) {
                 p->ev = b->out.len;
@@ -371,17 +383,32 @@ static void work(void *ctx, batch *b, int worker)
 
 /* ---- one batch at a time, in input order (batch.h) ------------------------ */
 
+/* The output's header, once: before the first row, or at the end when no
+ * row came (a TSV input that had only its header still gets one). */
+static void start_output(const batch_input *in)
+{
+    if (R.header_done)
+        return;
+    R.header_done = 1;
+    if (!dump && format == 0 && (by_handle || incite_reader_has_header(in->reader)))
+        header(stdout);
+    if (dump == DUMP_FEATURES)
+        fputs("id\tngram\tweight\n", stdout);
+}
+
 static void emit(void *ctx, const batch *b)
 {
     (void)ctx;
     const batch_input *in = &R.inputs[b->file];
-    if (!R.header_done) {
-        R.header_done = 1;
-        if (!dump && format == 0 && (by_handle || incite_reader_has_header(in->reader)))
-            header(stdout);
-        if (dump == DUMP_FEATURES)
-            fputs("id\tngram\tweight\n", stdout);
-    }
+    /* a header without a handle column: say so once, not on every row */
+    incite_input_format f = incite_reader_format(in->reader);
+    if (by_handle && (f == INCITE_INPUT_PLAIN ||
+                      (f == INCITE_INPUT_TSV &&
+                       !incite_reader_has_field(in->reader, INCITE_FIELD_HANDLE))))
+        cli_die(EXIT_FAILURE_RUN, "%s: --by-handle needs each post's handle, and the input has no "
+                                  "'%s' column",
+                in->name, col[INCITE_FIELD_HANDLE] ? col[INCITE_FIELD_HANDLE] : "handle");
+    start_output(in);
     for (size_t i = 0; i < b->n; i++) {
         const post *p = &b->posts[i];
         R.rows++;
@@ -399,7 +426,7 @@ static void emit(void *ctx, const batch *b)
             const char *h = post_field(b, p, INCITE_FIELD_HANDLE, &hl);
             char idbuf[32];
             const char *id = post_field(b, p, INCITE_FIELD_ID, &il);
-            if (!id) {
+            if (!id || !il) {
                 il = (size_t)snprintf(idbuf, sizeof idbuf, "%llu", (unsigned long long)p->line);
                 id = idbuf;
             }
@@ -428,8 +455,6 @@ static void print_handles(void)
     if (top_n && (size_t)top_n < n)
         n = (size_t)top_n;
     strbuf o = {0};
-    if (format == 0 && !R.header_done)
-        header(stdout);
     for (size_t i = 0; i < n; i++) {
         const handle_stats *s = h[i];
         o.len = 0;
@@ -531,6 +556,8 @@ static void setup_model(void)
     }
     if (incite_model_load(path, &R.model))
         cli_die(EXIT_FAILURE_RUN, "%s", incite_last_error());
+    if (explain_k && !incite_model_is_linear(R.model))
+        cli_die(EXIT_USAGE, "--explain needs a linear model: %s uses a kernel", path);
     R.cfg = *incite_model_config(R.model);
     R.uses_target = R.cfg.target_cross;
     R.flag = incite_model_flag_label(R.model);
@@ -574,6 +601,8 @@ int main(int argc, char **argv)
     int first = cli_parse(&prog, argc, argv);
     if (by_handle && dump)
         cli_die(EXIT_USAGE, "--by-handle and --dump do not go together");
+    if (fixed_target && !*fixed_target)
+        cli_die(EXIT_USAGE, "--target: empty (a stance target names what the post is about)");
     setup_model();
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     int nthreads = threads > 0 ? (int)threads : cores > 0 ? (int)cores : 1;
@@ -616,6 +645,7 @@ int main(int argc, char **argv)
     int rc = batch_run(R.inputs, (size_t)nfiles, nthreads > 1 ? nthreads : 0, work, emit, NULL);
     if (rc)
         cli_die(EXIT_FAILURE_RUN, "%s", incite_last_error());
+    start_output(&R.inputs[0]);
     if (by_handle)
         print_handles();
     if (fflush(stdout) != 0)

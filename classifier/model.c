@@ -162,6 +162,11 @@ int incite_model_flag_label(const incite_model *m)
     return m->flag;
 }
 
+int incite_model_is_linear(const incite_model *m)
+{
+    return m->kind == MODEL_LINEAR;
+}
+
 size_t incite_model_meta_count(const incite_model *m)
 {
     return m->nmeta;

@@ -332,6 +332,9 @@ size_t incite_model_nlabels(const incite_model *m);
 const char *incite_model_label(const incite_model *m, size_t i);
 int incite_model_find_label(const incite_model *m, const char *label); /* -1: none */
 int incite_model_flag_label(const incite_model *m);                    /* -1: none */
+/* 1 if the model is linear (one weight per feature and decision, whichever
+ * solver trained it), which incite_scorer_explain() needs; 0: a kernel. */
+int incite_model_is_linear(const incite_model *m);
 /* Training metadata: key/value strings ("train_rows", "cv_macro_f1"...). */
 size_t incite_model_meta_count(const incite_model *m);
 const char *incite_model_meta_key(const incite_model *m, size_t i);

@@ -113,8 +113,9 @@ out=$(score $M --by-handle datasets/sample_posts.tsv 2>/dev/null)
 expect "by-handle header" "handle	posts	flagged	share_flagged	max	mean	top3_mean	top_posts" "$(printf '%s\n' "$out" | head -1)"
 expect "one row per handle" 11 "$(printf '%s\n' "$out" | tail -n +2 | wc -l | tr -d ' ')"
 expect "--top" 3 "$(score $M --by-handle --top 3 datasets/sample_posts.tsv 2>/dev/null | tail -n +2 | wc -l | tr -d ' ')"
-printf 'kill\n' | score $M --by-handle >/dev/null 2>&1
-expect_status "--by-handle without handles: row errors" 3 $?
+printf 'kill\n' | score $M --by-handle >/dev/null 2>"$TMP/err"
+expect_status "--by-handle on plain text, which has no handles: the run cannot proceed" 1 $?
+expect "...and says so once" 1 "$(wc -l < "$TMP/err" | tr -d ' ')"
 
 # failures of the run itself, and usage errors
 printf 'x\n' | score -m "$TMP/nope.model" >/dev/null 2>"$TMP/err"
