@@ -238,12 +238,16 @@ static void header(FILE *out)
         fputs(explain_k ? "\tevidence\n" : "\n", out);
         return;
     }
-    fputs("id\thandle\tstatus\tlabel\tflag_prob\tflagged\tmargin", out);
+    strbuf h = {0};   /* a label may hold a tab: cleaned as in the rows */
+    sb_puts(&h, "id\thandle\tstatus\tlabel\tflag_prob\tflagged\tmargin");
     for (size_t c = 0; c < incite_model_nlabels(R.model); c++) {
-        fputs("\tprob_", out);
-        fputs(incite_model_label(R.model, c), out);
+        const char *label = incite_model_label(R.model, c);
+        sb_puts(&h, "\tprob_");
+        sb_field(&h, label, strlen(label));
     }
-    fputs(explain_k ? "\texplain\treason\n" : "\treason\n", out);
+    sb_puts(&h, explain_k ? "\texplain\treason\n" : "\treason\n");
+    fwrite(h.s, 1, h.len, out);
+    sb_free(&h);
 }
 
 /* ---- --dump ------------------------------------------------------------ */
@@ -349,8 +353,12 @@ static void work(void *ctx, batch *b, int worker)
         }
         incite_scorer *s = R.scorers[worker];
         incite_score sc;
-        if (incite_score_post(s, text, len, post_target(b, p), &sc)) {
-            fail_post(p, "cannot score (out of memory)");
+        int rc = incite_score_post(s, text, len, post_target(b, p), &sc);
+        if (rc) {
+            fail_post(p, rc == INCITE_ENOMEM    ? "cannot score (out of memory)"
+                         : rc == INCITE_ESOLVER ? "cannot score: the model's kernel gave a "
+                                                  "non-finite decision value"
+                                                : "cannot score this text");
             if (!by_handle)
                 format_error(&b->out, b, p);
             p->out_len = b->out.len - p->out;

@@ -506,6 +506,7 @@ int features_extract(feature_table *ft, const incite_config *c, const incite_tok
                      size_t ntok, size_t nmain, const char *target)
 {
     ft->n = ft->n_emit = 0;
+    ft->have_origin = 0;
     const int crossed = c->target_cross && target && *target;
     /* Exactly how many emissions this post makes, so that the loops below
      * never check for room.  Folded variants (tokens from nmain on) give
@@ -574,6 +575,7 @@ int features_extract(feature_table *ft, const incite_config *c, const incite_tok
     count_runs(ft, sorted, em.kshift, fast ? em.nmask : SIGN_BIT, c->signed_hash);
     if (ft->want_origin)
         run_origins(ft, sorted, em.kshift);
+    ft->have_origin = ft->want_origin;
     return INCITE_OK;
 }
 

@@ -125,7 +125,8 @@ typedef struct feature_table {
     size_t origin_cap;
     uint32_t *first;     /* per feature: its first emission's origin[] index */
     size_t first_cap;
-    int want_origin;
+    int want_origin;     /* keep origin[] and first[] for the next posts */
+    int have_origin;     /* ...and they describe the last post */
     uint32_t *scratch;   /* one token's code points and byte offsets */
     size_t scratch_cap;
     uint64_t *tok_hash;  /* per-token hashes */

@@ -80,6 +80,21 @@ int incite_metrics_compute(size_t n, size_t k, const int *truth, const int *pred
             incite_metrics_free(m);
             return set_error(INCITE_EINVAL, "label index out of range in row %zu", i);
         }
+        /* a NaN would tie with nothing and stall ranking_metrics(), a
+         * probability past 1 overflow the calibration bins */
+        for (size_t c = 0; prob && c < k; c++)
+            if (!(prob[i * k + c] >= 0 && prob[i * k + c] <= 1)) {
+                free(s);
+                incite_metrics_free(m);
+                return set_error(INCITE_EINVAL, "probability %g outside [0, 1] in row %zu",
+                                 prob[i * k + c], i);
+            }
+        if (weight && !(w >= 0 && isfinite(w))) {
+            free(s);
+            incite_metrics_free(m);
+            return set_error(INCITE_EINVAL, "weight %g is not a finite number >= 0 in row %zu",
+                             w, i);
+        }
         m->confusion[(size_t)truth[i] * k + (size_t)pred[i]] += w;
         total += w;
         correct += truth[i] == pred[i] ? w : 0;
@@ -155,6 +170,8 @@ int incite_metrics_compute(size_t n, size_t k, const int *truth, const int *pred
 
 void incite_metrics_free(incite_metrics *m)
 {
+    if (!m)
+        return;
     free(m->precision);
     free(m->recall);
     free(m->f1);

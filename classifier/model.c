@@ -43,25 +43,42 @@ oom:
 /* A model's rows are megabytes: on 4 KiB pages, filling them costs a page
  * fault per 4 KiB (some 2,000 for the default model).  Aligned to 2 MiB
  * and advised, Linux backs them with huge pages where it can: the default
- * model's whole-process load went from 22.9 to 16.6 ms.  Freed with
- * free(). */
-float *model_alloc_rows(size_t nfloats)
+ * model's whole-process load went from 22.9 to 16.6 ms.  Mapped, not
+ * allocated and cleared: the model file stores only the rows it uses, and
+ * pages no row is written to stay untouched, so that a small file cannot
+ * make the loader clear the whole space its configuration names. */
+float *model_alloc_rows(size_t nfloats, size_t *mapped)
 {
     enum { HUGE_PAGE = 2u << 20 };
+    *mapped = 0;
     size_t bytes = nfloats * sizeof(float);
-    if (nfloats == 0 || bytes / sizeof(float) != nfloats)
-        return calloc(nfloats ? nfloats : 1, sizeof(float));
-    if (bytes < HUGE_PAGE)
-        return calloc(nfloats, sizeof(float));
-    void *p;
-    if (posix_memalign(&p, HUGE_PAGE, bytes) != 0)
+    if (nfloats == 0 || bytes / sizeof(float) != nfloats || bytes < HUGE_PAGE ||
+        bytes > SIZE_MAX / 2)
+        return calloc(nfloats ? nfloats : 1, sizeof(float));   /* an overflow fails there */
+    bytes = (bytes + HUGE_PAGE - 1) & ~((size_t)HUGE_PAGE - 1);
+    size_t len = bytes + HUGE_PAGE;   /* room to align the start */
+    char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
         return NULL;
+    char *start = (char *)(((uintptr_t)p + HUGE_PAGE - 1) & ~((uintptr_t)HUGE_PAGE - 1));
+    size_t head = (size_t)(start - p);
+    if (head)
+        munmap(p, head);
+    if (len - head > bytes)
+        munmap(start + bytes, len - head - bytes);
 #ifdef MADV_HUGEPAGE
-    size_t whole = bytes & ~((size_t)HUGE_PAGE - 1);
-    (void)madvise(p, whole, MADV_HUGEPAGE);   /* advice: failure is harmless */
+    (void)madvise(start, bytes, MADV_HUGEPAGE);   /* advice: failure is harmless */
 #endif
-    memset(p, 0, bytes);
-    return p;
+    *mapped = bytes;
+    return (float *)(void *)start;
+}
+
+void model_free_rows(float *rows, size_t mapped)
+{
+    if (mapped)
+        munmap(rows, mapped);
+    else
+        free(rows);
 }
 
 int model_alloc_linear(incite_model *m, model_scheme s)
@@ -71,7 +88,7 @@ int model_alloc_linear(incite_model *m, model_scheme s)
     m->ndec = scheme_decisions(s, m->nlabels);
     m->stride = 1 + m->ndec;
     size_t dim = incite_config_dimension(&m->cfg);
-    m->rows = model_alloc_rows(dim * m->stride);
+    m->rows = model_alloc_rows(dim * m->stride, &m->rows_mapped);
     m->bias = calloc(m->ndec, sizeof *m->bias);
     m->calib = calloc(m->ndec, sizeof *m->calib);
     if (!m->rows || !m->bias || !m->calib)
@@ -112,7 +129,7 @@ void incite_model_free(incite_model *m)
     for (size_t i = 0; m->labels && i < m->nlabels; i++)
         free(m->labels[i]);
     free(m->labels);
-    free(m->rows);
+    model_free_rows(m->rows, m->rows_mapped);
     free(m->bias);
     free(m->calib);
     free(m->curve);

@@ -56,6 +56,7 @@ struct incite_model {
      * feature. */
     size_t stride;           /* 1 + ndec (linear), 1 (kernel) */
     float *rows;             /* dimension * stride */
+    size_t rows_mapped;      /* rows is a mapping of this many bytes; 0: malloc'd */
     double *bias;            /* ndec (linear) */
     size_t nsupported;       /* features with idf > 0 */
 
@@ -77,8 +78,10 @@ incite_model *model_new(const incite_config *cfg, size_t nlabels, char *const *l
 /* Decisions per scheme, given the number of labels. */
 size_t scheme_decisions(model_scheme s, size_t nlabels);
 
-/* Zeroed rows of nfloats floats, on huge pages where the system can. */
-float *model_alloc_rows(size_t nfloats);
+/* Zeroed rows of nfloats floats, on huge pages where the system can;
+ * *mapped is what model_free_rows() needs back. */
+float *model_alloc_rows(size_t nfloats, size_t *mapped);
+void model_free_rows(float *rows, size_t mapped);
 
 /* Allocates rows (zeroed) and bias for a linear model. */
 int model_alloc_linear(incite_model *m, model_scheme s);

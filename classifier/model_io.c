@@ -319,6 +319,7 @@ typedef struct rbuf {
     const unsigned char *p;
     size_t n, i;
     int short_read;
+    int oom;            /* a copy could not be allocated (get_str) */
 } rbuf;
 
 static int need(rbuf *r, size_t k)
@@ -392,8 +393,10 @@ static char *get_str(rbuf *r, size_t max)
     if (memchr(r->p + r->i, '\0', n))
         return NULL;
     char *s = malloc((size_t)n + 1);
-    if (!s)
+    if (!s) {
+        r->oom = 1;
         return NULL;
+    }
     memcpy(s, r->p + r->i, n);
     s[n] = '\0';
     r->i += n;
@@ -458,7 +461,7 @@ static int read_labels(loader *L)
         labels[got] = get_str(r, MODEL_MAX_LABEL_LEN);
         if (!labels[got] || !labels[got][0]) {
             free(labels[got]);   /* an empty label was allocated */
-            rc = bad(L, "bad label");
+            rc = r->oom ? set_error(INCITE_ENOMEM, "out of memory") : bad(L, "bad label");
             break;
         }
         for (size_t j = 0; j < got; j++)
@@ -514,7 +517,7 @@ static int read_kind(loader *L)
     if ((uint64_t)dim * m->stride > MAX_ROW_FLOATS)
         return set_error(INCITE_ELIMIT, "%s: model too large: %zu features x %zu values per row",
                          L->path, dim, m->stride);
-    m->rows = model_alloc_rows(dim * m->stride);
+    m->rows = model_alloc_rows(dim * m->stride, &m->rows_mapped);
     m->calib = calloc(m->ndec, sizeof *m->calib);
     if (kind == MODEL_LINEAR)
         m->bias = calloc(m->ndec, sizeof *m->bias);
@@ -594,9 +597,11 @@ static int read_kernel(loader *L)
     uint32_t l = get_u32(r);
     if (r->short_read)
         return bad(L, "truncated");
+    /* within incite-train's own bounds: with support vectors of unit
+     * norm, no kernel value can then overflow */
     if (v->param.kernel_type < LINEAR || v->param.kernel_type > SIGMOID ||
-        v->param.degree < 0 || v->param.degree > 20 || !is_finite(v->param.gamma) ||
-        !is_finite(v->param.coef0) || v->param.gamma < 0)
+        v->param.degree < 0 || v->param.degree > 20 || !(v->param.gamma >= 0) ||
+        !(v->param.gamma <= 1e6) || !(fabs(v->param.coef0) <= 1e6))
         return bad(L, "kernel parameters out of range");
     /* each support vector takes at least 4 bytes + its coefficients */
     if (l == 0 || (uint64_t)l * (4 + 8 * (uint64_t)(k - 1)) > r->n - r->i)
@@ -664,8 +669,10 @@ static int read_kernel(loader *L)
                 return bad(L, "support vector index out of order or range");
             x->index = (int)index;
             x->value = get_f64(r);
-            if (!is_finite(x->value))
-                return bad(L, "support vector value not finite");
+            /* support vectors are training posts' vectors, each group of
+             * unit norm: a value past 1 only serves to overflow a kernel */
+            if (!is_finite(x->value) || x->value > 1.000001 || x->value < -1.000001)
+                return bad(L, "support vector value out of range");
             x++;
         }
         x->index = -1;
@@ -722,7 +729,9 @@ static int read_meta(loader *L)
         return bad(L, "metadata count out of range");
     for (uint32_t i = 0; i < n; i++) {
         char *k = get_str(r, 1024), *v = get_str(r, 1 << 20);
-        int rc = (k && v) ? model_set_meta(L->m, k, v) : bad(L, "bad metadata string");
+        int rc = (k && v)  ? model_set_meta(L->m, k, v)
+                 : r->oom ? set_error(INCITE_ENOMEM, "out of memory")
+                          : bad(L, "bad metadata string");
         free(k);
         free(v);
         if (rc)
@@ -809,22 +818,30 @@ int incite_model_load(const char *path, incite_model **out)
         return set_error(INCITE_EFORMAT, "%s: too large to be a model", path);
     }
     size_t n = (size_t)st.st_size;
-    /* the magic first: no memory, and no reading, for what is no model */
-    unsigned char magic[8];
-    size_t got = n >= sizeof magic ? fread(magic, 1, sizeof magic, fp) : 0;
-    if (got != sizeof magic || memcmp(magic, MAGIC, sizeof magic) != 0) {
+    /* the magic and the version first: no memory, and no reading, for
+     * what is no model or one this build cannot read */
+    unsigned char head[12];
+    size_t got = n >= sizeof head ? fread(head, 1, sizeof head, fp) : 0;
+    if (got != sizeof head || memcmp(head, MAGIC, 8) != 0) {
         int rerr = ferror(fp);
         fclose(fp);
         return rerr ? set_error(INCITE_EIO, "%s: read error", path)
                     : set_error(INCITE_EFORMAT, "%s: not an incite model file", path);
+    }
+    rbuf hv = {.p = head, .n = sizeof head, .i = 8};
+    uint32_t version = get_u32(&hv);
+    if (version != MODEL_VERSION) {
+        fclose(fp);
+        return set_error(INCITE_EVERSION, "%s: model format version %u; this build reads version %u",
+                         path, version, MODEL_VERSION);
     }
     unsigned char *p = malloc(n);
     if (!p) {
         fclose(fp);
         return set_error(INCITE_ENOMEM, "%s: out of memory reading %zu bytes", path, n);
     }
-    memcpy(p, magic, sizeof magic);
-    got += fread(p + sizeof magic, 1, n - sizeof magic, fp);
+    memcpy(p, head, sizeof head);
+    got += fread(p + sizeof head, 1, n - sizeof head, fp);
     int rerr = ferror(fp);
     fclose(fp);
     if (got != n || rerr) {

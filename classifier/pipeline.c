@@ -77,14 +77,15 @@ int incite_featurize(incite_featurizer *f, const char *text, size_t len, const c
         rc = features_extract(&f->ft, &f->cfg, f->tz.tok, f->tz.n, f->tz.nmain, target);
     if (!rc && f->ft.want_origin) {
         size_t tl = target ? strlen(target) : 0;
-        if (grow_array(&f->target, &f->target_cap, tl + 1, 1))
-            return INCITE_ENOMEM;
-        memcpy(f->target, target ? target : "", tl + 1);
+        rc = grow_array(&f->target, &f->target_cap, tl + 1, 1);
+        if (!rc)
+            memcpy(f->target, target ? target : "", tl + 1);
     }
     if (rc) {   /* leave nothing half-made for the accessors */
         f->nz.len = 0;
         f->tz.n = 0;
         f->ft.n = 0;
+        f->ft.have_origin = 0;
     }
     return rc;
 }
@@ -160,8 +161,8 @@ const feature_table *featurizer_table(const incite_featurizer *f)
 
 int featurizer_names(incite_featurizer *f, const uint32_t *entries, size_t n, const char **names)
 {
-    if (!f->ft.want_origin)
-        return set_error(INCITE_EINVAL, "names were not kept");
+    if (!f->ft.have_origin)
+        return set_error(INCITE_EINVAL, "names were not kept for the last post");
     size_t pos = 0;
     for (size_t i = 0; i < n; i++) {
         const feature_entry *e = &f->ft.e[entries[i]];
@@ -180,8 +181,9 @@ long incite_featurizer_features(incite_featurizer *f, const float *idf, size_t i
                                 const incite_feature **out)
 {
     *out = NULL;
-    if (!f->ft.want_origin)
-        return set_error(INCITE_EINVAL, "names were not kept: call incite_featurizer_keep_names() first");
+    if (!f->ft.have_origin)
+        return set_error(INCITE_EINVAL, "names were not kept for the last post: call "
+                                        "incite_featurizer_keep_names() before featurizing it");
     if (grow_array(&f->nodes, &f->nodes_cap, f->ft.n + 2, sizeof *f->nodes) ||
         grow_array(&f->named, &f->named_cap, f->ft.n + 1, sizeof *f->named))
         return INCITE_ENOMEM;

@@ -155,6 +155,11 @@ static int kernel_decisions(incite_scorer *s)
         s->nodes[i].value *= s->inv[(uint32_t)(s->nodes[i].index - 1) & gmask];
     s->nodes[s->nnodes].index = -1;
     svm_predict_values(&s->m->svm, (const struct svm_node *)s->nodes, s->dec);
+    /* kernel parameters can be finite and still overflow (a large gamma
+     * in a polynomial): no label or probability from that */
+    for (size_t d = 0; d < s->m->ndec; d++)
+        if (!isfinite(s->dec[d]))
+            return set_error(INCITE_ESOLVER, "the model's kernel gave a non-finite decision value");
     return INCITE_OK;
 }
 
@@ -177,8 +182,8 @@ int incite_score_post(incite_scorer *s, const char *text, size_t len, const char
     s->nnodes = vector_weigh(ft, &m->cfg, m->rows, m->stride, s->nodes, s->src, s->inv);
     if (m->kind == MODEL_LINEAR)
         linear_decisions(s);
-    else
-        kernel_decisions(s);
+    else if ((rc = kernel_decisions(s)))
+        return rc;
     s->last = decide(m->scheme, m->nlabels, s->dec, m->calib, s->margins, s->prob, s->coef,
                      s->scratch);
     s->scored = 1;

@@ -56,6 +56,8 @@ void incite_train_options_default(incite_train_options *o)
 
 void incite_cv_result_free(incite_cv_result *r)
 {
+    if (!r)
+        return;
     free(r->pred);
     free(r->prob);
     memset(r, 0, sizeof *r);
@@ -365,14 +367,24 @@ static int liblinear_solver(const trainer *t)
     }
 }
 
-/* Decision value of x (keys, no bias node) under a weight vector over
- * p's columns (w[ncols]: bias). */
-static double dot(const problem_data *p, const double *w, size_t stride, size_t col,
-                  const incite_node *x)
+/* A weight vector's columns: LIBLINEAR's problems have the kept features
+ * (order_columns()), LIBSVM's, whose linear kernel is collapsed to
+ * weights, the keys themselves; either way the bias comes last. */
+static size_t columns(const trainer *t, const problem_data *p)
 {
-    double s = w[p->ncols * stride + col];   /* bias feature, value 1 */
-    for (; x->index != -1; x++)
-        s += w[(size_t)p->col_of[x->index - 1] * stride + col] * x->value;
+    return p->col_of ? p->ncols : t->dim;
+}
+
+/* Decision value of x (keys, no bias node) under a weight vector over
+ * p's columns (w[columns]: bias). */
+static double dot(const trainer *t, const problem_data *p, const double *w, size_t stride,
+                  size_t col, const incite_node *x)
+{
+    double s = w[columns(t, p) * stride + col];   /* bias feature, value 1 */
+    for (; x->index != -1; x++) {
+        size_t key = (size_t)x->index - 1;
+        s += w[(p->col_of ? p->col_of[key] : key) * stride + col] * x->value;
+    }
     return s;
 }
 
@@ -393,7 +405,8 @@ static incite_node *test_vector(const trainer *t, const problem_data *p, size_t 
     return buf;
 }
 
-/* Writes decision d of a LIBLINEAR-trained function into the outputs. */
+/* Writes decision d of a linear function (LIBLINEAR's, or LIBSVM's collapsed)
+ * into the outputs. */
 static void emit_linear(const trainer *t, const problem_data *p, const linear_fn *fn, size_t d,
                         size_t first, size_t count, fit_out *out, incite_node *buf)
 {
@@ -401,19 +414,19 @@ static void emit_linear(const trainer *t, const problem_data *p, const linear_fn
         incite_node *x = test_vector(t, p, out->test[i], buf);
         for (size_t k = 0; k < count; k++)
             out->dec[i * t->ndec + first + k] =
-                fn->sign[d + k] * dot(p, fn->w, fn->stride, fn->col[d + k], x);
+                fn->sign[d + k] * dot(t, p, fn->w, fn->stride, fn->col[d + k], x);
     }
     if (out->rows) {
-        size_t stride = 1 + t->ndec;
-        for (size_t c = 0; c < p->ncols; c++) {
-            size_t j = p->key_of[c];
+        size_t stride = 1 + t->ndec, ncols = columns(t, p);
+        for (size_t c = 0; c < ncols; c++) {
+            size_t j = p->key_of ? p->key_of[c] : c;
             out->rows[j * stride] = p->idf[j];
             for (size_t k = 0; k < count; k++)
                 out->rows[j * stride + 1 + first + k] =
                     (float)(fn->sign[d + k] * fn->w[c * fn->stride + fn->col[d + k]]);
         }
         for (size_t k = 0; k < count; k++)
-            out->bias[first + k] = fn->sign[d + k] * fn->w[p->ncols * fn->stride + fn->col[d + k]];
+            out->bias[first + k] = fn->sign[d + k] * fn->w[ncols * fn->stride + fn->col[d + k]];
     }
 }
 
@@ -547,7 +560,7 @@ static int keep_kernel(const trainer *t, const struct svm_model *v, const proble
     m->scheme = SCHEME_OVO;
     m->ndec = t->ndec;
     m->stride = 1;
-    m->rows = calloc(t->dim, sizeof *m->rows);
+    m->rows = model_alloc_rows(t->dim, &m->rows_mapped);
     m->calib = calloc(t->ndec, sizeof *m->calib);
     struct svm_model *c = &m->svm;
     *c = (struct svm_model){.param = v->param, .nr_class = v->nr_class, .l = v->l};
@@ -1314,7 +1327,7 @@ static int train_or_validate(const incite_dataset *d, const incite_train_options
         if (!kernel) {
             size_t bytes = t.dim * (1 + t.ndec) * sizeof(float);
             m->stride = 1 + t.ndec;
-            m->rows = malloc(bytes);
+            m->rows = model_alloc_rows(t.dim * m->stride, &m->rows_mapped);
             m->bias = malloc(t.ndec * sizeof *m->bias);
             m->calib = calloc(t.ndec, sizeof *m->calib);
             if (!m->rows || !m->bias || !m->calib) {

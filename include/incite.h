@@ -480,8 +480,9 @@ typedef struct incite_metrics {
     double ece;                /* 15 equal bins of the top probability */
 } incite_metrics;
 
-/* truth, pred: n label indexes < k; prob: n x k or NULL; weight: NULL or
- * per-row weights.  Ratios with a zero denominator count as 0, as
+/* truth, pred: n label indexes < k; prob: n x k in [0, 1], or NULL;
+ * weight: NULL or per-row weights, finite and >= 0 (INCITE_EINVAL
+ * otherwise).  Ratios with a zero denominator count as 0, as
  * scikit-learn's zero_division=0. */
 int incite_metrics_compute(size_t n, size_t k, const int *truth, const int *pred,
                            const double *prob, const double *weight, incite_metrics *m);

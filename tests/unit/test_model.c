@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "hash.h"
@@ -25,13 +26,25 @@ static incite_dataset *load_tiny(void)
     return d;
 }
 
-static incite_model *train_tiny(const incite_dataset *d, int threads, incite_multiclass mc)
+/* A solver and scheme to train with; LIBSVM is one-vs-one. */
+typedef struct fit_kind {
+    incite_solver solver;
+    incite_kernel kernel;
+    incite_multiclass mc;
+    double C;                  /* 0: the default */
+} fit_kind;
+
+static incite_model *train_tiny_as(const incite_dataset *d, int threads, fit_kind k)
 {
     incite_train_options o;
     incite_train_options_default(&o);
     o.folds = 3;
     o.threads = threads;
-    o.multiclass = mc;
+    o.solver = k.solver;
+    o.kernel = k.kernel;
+    o.multiclass = k.mc;
+    if (k.C > 0)
+        o.C = k.C;
     o.flag_label = "attack";
     o.features.hash_bits = 16;
     o.features.min_df = 1;
@@ -43,6 +56,11 @@ static incite_model *train_tiny(const incite_dataset *d, int threads, incite_mul
     assert_int_equal(cv.folds, 3);
     incite_cv_result_free(&cv);
     return m;
+}
+
+static incite_model *train_tiny(const incite_dataset *d, int threads, incite_multiclass mc)
+{
+    return train_tiny_as(d, threads, (fit_kind){INCITE_SOLVER_LIBLINEAR, INCITE_KERNEL_LINEAR, mc, 0});
 }
 
 static char *tmp_path(const char *name)
@@ -76,13 +94,22 @@ static void spit(const char *path, const unsigned char *p, size_t n)
     fclose(fp);
 }
 
+/* Every solver and scheme, LIBSVM's linear kernel (collapsed to weights)
+ * and its rbf kernel included. */
 static void test_round_trip_and_scores(void **state)
 {
     (void)state;
     incite_dataset *d = load_tiny();
-    const incite_multiclass schemes[] = {INCITE_MULTI_OVR, INCITE_MULTI_OVO, INCITE_MULTI_CS};
-    for (size_t s = 0; s < 3; s++) {
-        incite_model *m = train_tiny(d, 1, schemes[s]);
+    const fit_kind kinds[] = {
+        {INCITE_SOLVER_LIBLINEAR, INCITE_KERNEL_LINEAR, INCITE_MULTI_OVR, 0},
+        {INCITE_SOLVER_LIBLINEAR, INCITE_KERNEL_LINEAR, INCITE_MULTI_OVO, 0},
+        {INCITE_SOLVER_LIBLINEAR, INCITE_KERNEL_LINEAR, INCITE_MULTI_CS, 0},
+        {INCITE_SOLVER_LIBSVM, INCITE_KERNEL_LINEAR, INCITE_MULTI_OVO, 0},
+        {INCITE_SOLVER_LIBSVM, INCITE_KERNEL_RBF, INCITE_MULTI_OVO, 100},
+    };
+    for (size_t s = 0; s < sizeof kinds / sizeof kinds[0]; s++) {
+        incite_model *m = train_tiny_as(d, 1, kinds[s]);
+        assert_int_equal(incite_model_is_linear(m), kinds[s].kernel == INCITE_KERNEL_LINEAR);
         const char *path = tmp_path("rt.model");
         assert_int_equal(incite_model_save(m, path), INCITE_OK);
         incite_model *back;
@@ -109,8 +136,9 @@ static void test_round_trip_and_scores(void **state)
             assert_close(sum, 1.0, 1e-9);
             right += x.label == incite_dataset_label(d, r);
         }
-        /* a linear SVM fits its own tiny training set */
-        assert_true(right >= incite_dataset_size(d) - 2);
+        /* an SVM fits its own tiny training set */
+        if (right < incite_dataset_size(d) - 2)
+            fail_msg("kind %zu: %zu of %zu training posts right", s, right, incite_dataset_size(d));
         incite_scorer_free(a);
         incite_scorer_free(b);
         incite_model_free(m);
@@ -298,6 +326,26 @@ static void test_hostile_fields_are_refused(void **state)
             fail_msg("edit %zu (%s+%zu) was accepted", e, edits[e].tag, edits[e].offset);
         assert_true(strlen(incite_last_error()) > 0);
     }
+    /* A small file whose configuration names a vast feature space (2^26
+     * features x 4 floats: 1 GiB of rows, the most the loader allows) is
+     * a valid model, but costs only the rows it holds: the loader once
+     * cleared all of them. */
+    memcpy(p, orig, n);
+    p[find_tag(p, n, "CONF") + 12 + 20] = 25;   /* hash bits, a u8 */
+    reseal(p, n);
+    spit(bad, p, n);
+    struct rusage before, after;
+    getrusage(RUSAGE_SELF, &before);
+    incite_model *vast;
+    assert_int_equal(incite_model_load(bad, &vast), INCITE_OK);
+    incite_scorer *sc = incite_scorer_new(vast);
+    incite_score sx;
+    assert_int_equal(incite_score_post(sc, "kill them all", 13, NULL, &sx), INCITE_OK);
+    getrusage(RUSAGE_SELF, &after);
+    if (after.ru_maxrss - before.ru_maxrss > 256 * 1024)   /* KiB */
+        fail_msg("loading and scoring took %ld MiB", (after.ru_maxrss - before.ru_maxrss) / 1024);
+    incite_scorer_free(sc);
+    incite_model_free(vast);
     /* another format version is refused as such */
     memcpy(p, orig, n);
     put32(p + 8, 2);
@@ -350,6 +398,43 @@ static void test_explanations_add_up(void **state)
         incite_scorer_free(sc);
         incite_model_free(m);
     }
+    incite_dataset_free(d);
+}
+
+/* Names come from the post they were kept for: turning them on after a
+ * post was scored without them gives an error, not another post's names
+ * (it once read freed memory). */
+static void test_names_follow_the_post(void **state)
+{
+    (void)state;
+    incite_dataset *d = load_tiny();
+    incite_model *m = train_tiny(d, 1, INCITE_MULTI_OVR);
+    incite_scorer *sc = incite_scorer_new(m);
+    static char long_post[8192];
+    for (size_t i = 0; i + 1 < sizeof long_post; i++)
+        long_post[i] = "kill them all, burn it down "[i % 28];
+    incite_score x;
+    incite_explanation ex;
+    incite_scorer_keep_names(sc, 1);
+    assert_int_equal(incite_score_post(sc, "hi", 2, NULL, &x), INCITE_OK);
+    assert_int_equal(incite_scorer_explain(sc, 3, &ex), INCITE_OK);
+    incite_scorer_keep_names(sc, 0);
+    assert_int_equal(incite_score_post(sc, long_post, strlen(long_post), NULL, &x), INCITE_OK);
+    incite_scorer_keep_names(sc, 1);
+    assert_int_equal(incite_scorer_explain(sc, 3, &ex), INCITE_EINVAL);
+    assert_int_equal(incite_score_post(sc, long_post, strlen(long_post), NULL, &x), INCITE_OK);
+    assert_int_equal(incite_scorer_explain(sc, 3, &ex), INCITE_OK);
+    incite_scorer_free(sc);
+
+    incite_featurizer *f = incite_featurizer_new(incite_model_config(m));
+    const incite_feature *feat;
+    assert_int_equal(incite_featurize(f, "kill them", 9, NULL, NULL), INCITE_OK);
+    incite_featurizer_keep_names(f, 1);
+    assert_true(incite_featurizer_features(f, NULL, 1, &feat) == INCITE_EINVAL);
+    assert_int_equal(incite_featurize(f, "kill them", 9, NULL, NULL), INCITE_OK);
+    assert_true(incite_featurizer_features(f, NULL, 1, &feat) > 0);
+    incite_featurizer_free(f);
+    incite_model_free(m);
     incite_dataset_free(d);
 }
 
@@ -436,6 +521,17 @@ static void test_metrics(void **state)
     assert_int_equal(incite_metrics_compute(2, 3, t2, p2, NULL, NULL, &m), INCITE_OK);
     assert_close(m.macro_f1, 1.0, 0);
     incite_metrics_free(&m);
+    /* a NaN never ties with itself: it once stalled the ranking for good;
+     * past 1, it overflowed the calibration bins */
+    double bad[] = {NAN, 1.5, INFINITY, -0.1};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        double p3[] = {0.9, 0.1, bad[i], 0.5, 0.65, 0.35, 0.2, 0.8};
+        assert_int_equal(incite_metrics_compute(4, 2, truth, pred, p3, NULL, &m), INCITE_EINVAL);
+    }
+    double w[] = {1, NAN, 1, 1};
+    assert_int_equal(incite_metrics_compute(4, 2, truth, pred, prob, w, &m), INCITE_EINVAL);
+    incite_metrics_free(NULL);
+    incite_cv_result_free(NULL);
 }
 
 /* The default scheme: one-vs-one for up to 4 labels, one-vs-rest beyond. */
@@ -484,6 +580,7 @@ int main(void)
         cmocka_unit_test(test_every_truncation_and_flip_is_refused),
         cmocka_unit_test(test_hostile_fields_are_refused),
         cmocka_unit_test(test_explanations_add_up),
+        cmocka_unit_test(test_names_follow_the_post),
         cmocka_unit_test(test_precision_threshold),
         cmocka_unit_test(test_bad_training_sets),
         cmocka_unit_test(test_metrics),
