@@ -157,17 +157,39 @@ static int read_header(incite_reader *r, const char *line, size_t len)
         return set_error(INCITE_EFORMAT, "%s:%llu: header has more than %d columns", r->name,
                          (unsigned long long)r->lr.lineno, MAXCOLS);
     for (size_t c = 0; c < n; c++) {
+        int owner = -1;   /* one field per column: parse_tsv() copies each once */
         for (int k = 0; k < INCITE_FIELD_COUNT; k++) {
             if (strlen(r->names[k]) != l[c] || memcmp(r->names[k], f[c], l[c]) != 0)
                 continue;
             if (r->col[k] >= 0)
                 return set_error(INCITE_EFORMAT, "%s:%llu: column '%s' appears twice in the header",
                                  r->name, (unsigned long long)r->lr.lineno, r->names[k]);
+            if (owner >= 0) {
+                /* a name the user gave wins over another field's default
+                 * (incite-score --text-col label); two given is an error */
+                int given_owner = r->opt.column[owner] != NULL, given = r->opt.column[k] != NULL;
+                if (given_owner == given)
+                    return set_error(INCITE_EFORMAT, "%s:%llu: column '%s' is named as both the "
+                                     "%s and the %s column",
+                                     r->name, (unsigned long long)r->lr.lineno, r->names[k],
+                                     default_names[owner], default_names[k]);
+                if (given_owner)
+                    continue;
+                r->col[owner] = -1;
+            }
+            owner = k;
             r->col[k] = (int)c;
         }
     }
     if (r->col[INCITE_FIELD_TEXT] < 0) {
         const char *t = r->names[INCITE_FIELD_TEXT];
+        for (size_t c = 0; c < n; c++)
+            for (int k = 0; k < INCITE_FIELD_COUNT; k++)
+                if (r->col[k] == (int)c && same_name_anycase(f[c], l[c], t))
+                    return set_error(INCITE_EFORMAT, "%s:%llu: column '%s' is the %s column (as "
+                                     "the options say), so there is no text column",
+                                     r->name, (unsigned long long)r->lr.lineno, r->names[k],
+                                     default_names[k]);
         for (size_t c = 0; c < n; c++)   /* names match exactly: say so when case differs */
             if (same_name_anycase(f[c], l[c], t))
                 return set_error(INCITE_EFORMAT,
