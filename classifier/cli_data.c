@@ -10,7 +10,6 @@ static int skip_bad;
 static long max_bytes = 64 * 1024;
 static const char *col[INCITE_FIELD_COUNT];
 
-/* --weight-col first, so that a program without weights starts after it */
 static const cli_option table[] = {
     {"weight-col", 0, OPT_STRING, "NAME", "column of the row weight (default weight)",
      &col[INCITE_FIELD_WEIGHT], 0, 0, NULL, NULL},
@@ -27,9 +26,9 @@ static const cli_option table[] = {
     {0},
 };
 
-const cli_option *data_option_table(int with_weight)
+const cli_option *data_option_table(void)
 {
-    return with_weight ? table : table + 1;
+    return table;
 }
 
 static void on_skip(void *ctx, const char *name, uint64_t line, const char *why)

@@ -8,9 +8,9 @@
 #include "cli.h"
 #include "incite.h"
 
-/* --skip-bad, --max-bytes, --text-col, --label-col, --target-col and,
- * with_weight, --weight-col; terminated by an entry with name NULL. */
-const cli_option *data_option_table(int with_weight);
+/* --weight-col, --skip-bad, --max-bytes, --text-col, --label-col,
+ * --target-col; terminated by an entry with name NULL. */
+const cli_option *data_option_table(void);
 
 /* Reads path ("-": standard input) as those options say, each skipped row
  * reported on stderr; ends the program with the reason when it cannot. */

@@ -80,7 +80,10 @@ static const char *range(const char *arg, void *dest)
     return NULL;
 }
 
-static const char *list(const char *arg, double *dst, size_t *n)
+/* A grid's values, within the bounds of the option they stand for (-c,
+ * --gamma): outside them weights underflow when stored as floats. */
+static const char *list(const char *arg, double *dst, size_t *n, double min, double max,
+                        const char *want)
 {
     *n = 0;
     const char *s = arg;
@@ -88,8 +91,9 @@ static const char *list(const char *arg, double *dst, size_t *n)
         char *end;
         errno = 0;
         double v = strtod(s, &end);
-        if (errno || end == s || !(v > 0) || !isfinite(v) || (*end && *end != ','))
-            return "want positive numbers separated by commas";
+        if (errno || end == s || !(v >= min && v <= max) || (*end && *end != ',') ||
+            (*end == ',' && !end[1]))
+            return want;
         if (*n == 64)
             return "at most 64 values";
         dst[(*n)++] = v;
@@ -101,13 +105,15 @@ static const char *list(const char *arg, double *dst, size_t *n)
 static const char *grid_c_arg(const char *arg, void *dest)
 {
     (void)dest;
-    return list(arg, grid_c, &ngrid_c);
+    return list(arg, grid_c, &ngrid_c, 1e-6, 1e6,
+                "want numbers from 1e-06 to 1e+06 (as -c), separated by commas");
 }
 
 static const char *grid_g_arg(const char *arg, void *dest)
 {
     (void)dest;
-    return list(arg, grid_g, &ngrid_g);
+    return list(arg, grid_g, &ngrid_g, 1e-9, 1e6,
+                "want numbers from 1e-09 to 1e+06 (as --gamma), separated by commas");
 }
 
 static const cli_option table[] = {
@@ -206,6 +212,23 @@ void train_options_finish(incite_train_options *o, int has_target)
     if (fold >= 0)
         f->fold = (uint32_t)fold;
     f->target_cross = (uint8_t)(has_target && !no_target_cross);
+}
+
+void train_report_cv(const incite_train_options *o, const incite_cv_result *r)
+{
+    if (r->folds > 0 && r->folds < o->folds)
+        cli_warn("warning: --cv %d: the rarest label has only %d rows, so %d folds were used",
+                 o->folds, r->folds, r->folds);
+    if (r->folds == 0 || (o->ngrid_C < 2 && o->ngrid_gamma < 2))
+        return;
+    char chosen[64];
+    if (o->ngrid_gamma > 1)
+        snprintf(chosen, sizeof chosen, "C %g, gamma %g", r->best_C, r->best_gamma);
+    else
+        snprintf(chosen, sizeof chosen, "C %g", r->best_C);
+    cli_warn("the grid chose %s by these folds' macro-F1, so their figures are optimistic "
+             "(a held-out test set's are not)",
+             chosen);
 }
 
 void train_report_solver(const char *what, const incite_solver_stats *s, int verbose)

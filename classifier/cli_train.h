@@ -24,4 +24,10 @@ void train_options_finish(incite_train_options *o, int has_target);
  * fit". */
 void train_report_solver(const char *what, const incite_solver_stats *s, int verbose);
 
+/* Warns when cross-validation used fewer folds than --cv asked (the
+ * rarest label has fewer rows), and, with a grid, says which values it
+ * chose and that the cross-validated figures chose them, so are
+ * optimistic. */
+void train_report_cv(const incite_train_options *o, const incite_cv_result *r);
+
 #endif

@@ -321,25 +321,43 @@ static void report_by_script(const eval *e, const incite_dataset *d)
     free(sc);
 }
 
-/* Each perturbation's metrics next to the clean ones, with the drop. */
-static void report_perturbed(eval *e, const incite_dataset *d, const incite_model *model,
-                             const incite_metrics *clean, double clean_stance, uint64_t seed)
+/* --perturb's kinds, parsed before any work: a usage error must not come
+ * after the evaluation (or in the middle of its JSON). */
+static int perturb_kinds[INCITE_PERTURB_COUNT], nperturb;
+
+static void parse_perturb(void)
 {
-    int kinds[INCITE_PERTURB_COUNT], nk = 0;
     char *list = strdup(perturb_list), *save = NULL;
+    if (!list)
+        cli_die(EXIT_FAILURE_RUN, "out of memory");
     for (char *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
         if (strcmp(t, "all") == 0) {
             for (int k = 0; k < INCITE_PERTURB_COUNT; k++)
-                kinds[nk++] = k;
+                perturb_kinds[k] = k;
+            nperturb = INCITE_PERTURB_COUNT;
             break;
         }
         int k = incite_perturb_parse(t);
         if (k < 0)
             cli_die(EXIT_USAGE, "--perturb: unknown kind '%s' (see --help)", t);
-        if (nk < INCITE_PERTURB_COUNT)
-            kinds[nk++] = k;
+        if (nperturb < INCITE_PERTURB_COUNT)
+            perturb_kinds[nperturb++] = k;
     }
     free(list);
+}
+
+/* Each perturbation's metrics next to the clean ones, with the drop; the
+ * clean predictions are back in e afterwards (--errors lists them). */
+static void report_perturbed(eval *e, const incite_dataset *d, const incite_model *model,
+                             const incite_metrics *clean, double clean_stance, uint64_t seed)
+{
+    const int *kinds = perturb_kinds, nk = nperturb;
+    int *pred = malloc((e->n + 1) * sizeof *pred);
+    double *prob = malloc((e->n + 1) * e->k * sizeof *prob);
+    if (!pred || !prob)
+        cli_die(EXIT_FAILURE_RUN, "out of memory");
+    memcpy(pred, e->pred, e->n * sizeof *pred);
+    memcpy(prob, e->prob, e->n * e->k * sizeof *prob);
     if (json)
         printf(",\"perturb_rate\":%g,\"perturb\":{", perturb_rate);
     else
@@ -376,6 +394,10 @@ static void report_perturbed(eval *e, const incite_dataset *d, const incite_mode
     }
     if (json)
         putchar('}');
+    memcpy(e->pred, pred, e->n * sizeof *pred);
+    memcpy(e->prob, prob, e->n * e->k * sizeof *prob);
+    free(pred);
+    free(prob);
 }
 
 /* A model's labels, configuration and training metadata, one per line. */
@@ -411,7 +433,7 @@ int main(int argc, char **argv)
         "macro/micro/weighted F1, the confusion matrix, ROC-AUC and PR-AUC per label,\n"
         "Brier score and ECE, and the TweetEval stance metric where labels favor and\n"
         "against exist.",
-        cli_join(cli_join(own, data_option_table(0)), train_option_table()),
+        cli_join(cli_join(own, data_option_table()), train_option_table()),
     };
     int first = cli_parse(&prog, argc, argv);
     if (info) {
@@ -424,6 +446,14 @@ int main(int argc, char **argv)
         cli_die(EXIT_USAGE, "give exactly one data file (see --help)");
     if (!model_path && !train_options_cv_given())
         cli_die(EXIT_USAGE, "give -m MODEL, or --cv K to cross-validate (see --help)");
+    if (model_path && train_options_cv_given())
+        cli_die(EXIT_USAGE, "give -m MODEL to evaluate a model, or --cv K to cross-validate "
+                            "training options, not both");
+    if (perturb_list) {
+        if (!model_path)
+            cli_die(EXIT_USAGE, "--perturb needs a model (-m)");
+        parse_perturb();
+    }
     const char *path = argv[first];
     incite_dataset *d = data_read(path);
     if (incite_dataset_size(d) == 0)
@@ -455,6 +485,7 @@ int main(int argc, char **argv)
         incite_cv_result cv;
         if (incite_cross_validate(d, &o, &cv))
             cli_die(EXIT_FAILURE_RUN, "%s: %s", path, incite_last_error());
+        train_report_cv(&o, &cv);
         train_report_solver("cross-validation", &cv.solver_cv, 0);
         /* the dataset's labels are e.label[0..k) in the same order */
         for (size_t r = 0; r < e.n; r++) {
@@ -478,8 +509,6 @@ int main(int argc, char **argv)
     if (by_script)
         report_by_script(&e, d);
     if (perturb_list) {
-        if (!model)
-            cli_die(EXIT_USAGE, "--perturb needs a model (-m)");
         incite_train_options o;
         train_options_finish(&o, 0);
         report_perturbed(&e, d, model, &m, stance, o.seed);

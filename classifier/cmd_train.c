@@ -42,7 +42,7 @@ int main(int argc, char **argv)
         "Trains a model on TRAIN.tsv (\"-\": standard input): a header naming the columns\n"
         "label and text, optionally target (stance), id, handle, weight.  The model is\n"
         "calibrated on cross-validated decisions and records their metrics.",
-        cli_join(cli_join(own, data_option_table(1)), train_option_table()),
+        cli_join(cli_join(own, data_option_table()), train_option_table()),
     };
     int first = cli_parse(&prog, argc, argv);
     if (!output)
@@ -72,6 +72,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "%s: cross-validated macro-F1 %s (%d folds, C %g)\n", cli_name, f1,
                     cv.folds, cv.best_C);
     }
+    train_report_cv(&o, &cv);
     train_report_solver("cross-validation", &cv.solver_cv, verbose);
     train_report_solver("final fit", &cv.solver_final, verbose);
     incite_cv_result_free(&cv);

@@ -84,6 +84,10 @@ static const char *check_labelled(const incite_record *r, double *weight)
         double v = strtod(w->s, &end);
         if (errno || end == w->s || *end || !(v > 0) || !isfinite(v))
             return "weight is not a positive number";
+        /* training repeats the row (LIBLINEAR and LIBSVM take no instance
+         * weights); evaluation counts it as many times */
+        if (v != floor(v) || v > 1000)
+            return "weight is not a whole number from 1 to 1000 (the times the row counts)";
         *weight = v;
     }
     return NULL;
@@ -144,6 +148,14 @@ int incite_dataset_read(FILE *fp, const char *name, const incite_reader_options 
         if (d->n == 0 && !incite_reader_has_field(r, INCITE_FIELD_LABEL)) {
             rc = set_error(INCITE_EFORMAT, "%s:1: the header has no '%s' column", name,
                            ro.column[INCITE_FIELD_LABEL] ? ro.column[INCITE_FIELD_LABEL] : "label");
+            break;
+        }
+        /* a weight column asked for by name must be there: else every row
+         * would silently count once */
+        if (d->n == 0 && ro.column[INCITE_FIELD_WEIGHT] &&
+            !incite_reader_has_field(r, INCITE_FIELD_WEIGHT)) {
+            rc = set_error(INCITE_EFORMAT, "%s:1: the header has no '%s' column", name,
+                           ro.column[INCITE_FIELD_WEIGHT]);
             break;
         }
         double weight = 1.0;

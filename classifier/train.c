@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -866,12 +867,16 @@ static int run_jobs(const trainer *t, const grid_point *grid, const job *jobs, s
                 next++;   /* kept for the end: it must run in this process */
                 continue;
             }
-            pid_t c = fork();
+            pid_t parent = getpid(), c = fork();
             if (c < 0) {
                 rc = set_error(INCITE_EIO, "fork failed: %s", strerror(errno));
                 break;
             }
             if (c == 0) {
+                /* a killed parent must not leave its workers computing for
+                 * nobody (they once ran on at full CPU) */
+                if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+                    _exit(1);
                 int r = run_job(t, &grid[jobs[next].grid], &jobs[next], sh, NULL);
                 if (r)
                     snprintf(sh->errors[next], 256, "%s", incite_last_error());
@@ -917,7 +922,8 @@ static int run_jobs(const trainer *t, const grid_point *grid, const job *jobs, s
 
 /* ---- calibration, curves, metrics from out-of-fold decisions -------- */
 
-/* The rows and targets a decision function is calibrated on. */
+/* The rows and targets a decision function is calibrated on, each row as
+ * many times as its weight says (as training repeats it). */
 static size_t calib_rows(const trainer *t, size_t d, const double *oof, const unsigned char *use,
                          double *f, unsigned char *pos)
 {
@@ -930,17 +936,31 @@ static size_t calib_rows(const trainer *t, size_t d, const double *oof, const un
         size_t y = (size_t)incite_dataset_label(t->d, i);
         if (t->scheme == SCHEME_OVO && y != a && y != b)
             continue;
-        f[m] = oof[i * t->ndec + d];
-        pos[m] = t->scheme == SCHEME_BINARY ? y == 0 : t->scheme == SCHEME_OVO ? y == a : y == d;
-        m++;
+        for (int rep = 0; rep < t->reps[i]; rep++) {
+            f[m] = oof[i * t->ndec + d];
+            pos[m] = t->scheme == SCHEME_BINARY ? y == 0 : t->scheme == SCHEME_OVO ? y == a : y == d;
+            m++;
+        }
     }
     return m;
 }
 
+/* Each row's weight, as metrics take it. */
+static double *row_weights(const trainer *t)
+{
+    double *w = malloc((t->n ? t->n : 1) * sizeof *w);
+    for (size_t i = 0; w && i < t->n; i++)
+        w[i] = t->reps[i];
+    return w;
+}
+
 static int calibrate_all(const trainer *t, const double *oof, const unsigned char *use, platt *out)
 {
-    double *f = malloc((t->n ? t->n : 1) * sizeof *f);
-    unsigned char *pos = malloc(t->n ? t->n : 1);
+    size_t total = 0;
+    for (size_t i = 0; i < t->n; i++)
+        total += (size_t)t->reps[i];
+    double *f = malloc((total ? total : 1) * sizeof *f);
+    unsigned char *pos = malloc(total ? total : 1);
     if (!f || !pos) {
         free(f);
         free(pos);
@@ -988,18 +1008,17 @@ out:
 
 static double macro_f1(const trainer *t, const int *pred)
 {
-    int *truth = malloc(t->n * sizeof *truth);
-    if (!truth)
-        return NAN;
-    for (size_t i = 0; i < t->n; i++)
+    int *truth = malloc((t->n ? t->n : 1) * sizeof *truth);
+    double *w = row_weights(t), f = NAN;
+    for (size_t i = 0; truth && i < t->n; i++)
         truth[i] = incite_dataset_label(t->d, i);
     incite_metrics m;
-    double f = NAN;
-    if (incite_metrics_compute(t->n, t->k, truth, pred, NULL, NULL, &m) == INCITE_OK) {
+    if (truth && w && incite_metrics_compute(t->n, t->k, truth, pred, NULL, w, &m) == INCITE_OK) {
         f = m.macro_f1;
         incite_metrics_free(&m);
     }
     free(truth);
+    free(w);
     return f;
 }
 
@@ -1012,13 +1031,13 @@ static int flag_curve(const trainer *t, const double *prob, int flag, incite_mod
         return set_error(INCITE_ENOMEM, "out of memory");
     double positives = 0;
     for (size_t i = 0; i < t->n; i++)
-        positives += incite_dataset_label(t->d, i) == flag;
+        positives += incite_dataset_label(t->d, i) == flag ? t->reps[i] : 0;
     size_t kept = 0;
     for (int s = 0; s <= CURVE_STEPS; s++) {
         double th = (double)s / CURVE_STEPS, tp = 0, fp = 0;
         for (size_t i = 0; i < t->n; i++)
             if (prob[i * t->k + (size_t)flag] >= th)
-                incite_dataset_label(t->d, i) == flag ? tp++ : fp++;
+                *(incite_dataset_label(t->d, i) == flag ? &tp : &fp) += t->reps[i];
         if (tp + fp == 0)
             break;
         m->curve[kept++] = (curve_point){th, tp / (tp + fp), positives > 0 ? tp / positives : 0};
@@ -1078,12 +1097,18 @@ static int record_meta(const trainer *t, incite_model *m, const grid_point *g, c
     if (pred && t->folds > 1) {
         META("cv_folds", "%d", t->folds);
         int *truth = malloc(t->n * sizeof *truth);
-        if (!truth)
+        double *w = row_weights(t);
+        if (!truth || !w) {
+            free(truth);
+            free(w);
             return set_error(INCITE_ENOMEM, "out of memory");
+        }
         for (size_t i = 0; i < t->n; i++)
             truth[i] = incite_dataset_label(t->d, i);
         incite_metrics mm;
-        if (incite_metrics_compute(t->n, t->k, truth, pred, prob, NULL, &mm) == INCITE_OK) {
+        int mrc = incite_metrics_compute(t->n, t->k, truth, pred, prob, w, &mm);
+        free(w);
+        if (mrc == INCITE_OK) {
             META("cv_accuracy", "%.4f", mm.accuracy);
             META("cv_macro_f1", "%.4f", mm.macro_f1);
             META("cv_weighted_f1", "%.4f", mm.weighted_f1);
@@ -1197,14 +1222,8 @@ static int setup(trainer *t, const incite_dataset *d, const incite_train_options
     t->fold = calloc(t->n, sizeof *t->fold);
     if (!t->reps || !t->fold)
         return set_error(INCITE_ENOMEM, "out of memory");
-    for (size_t i = 0; i < t->n; i++) {
-        double w = incite_dataset_weight(d, i);
-        if (w != floor(w) || w > 1000)
-            return set_error(INCITE_EINVAL, "line %llu: weight %g: LIBLINEAR and LIBSVM take no "
-                             "instance weights, so a weight must be a whole number up to 1000 (the row "
-                             "is repeated)", (unsigned long long)incite_dataset_line(d, i), w);
-        t->reps[i] = (int)w;
-    }
+    for (size_t i = 0; i < t->n; i++)   /* whole numbers up to 1000: dataset.c */
+        t->reps[i] = (int)incite_dataset_weight(d, i);
     if (t->folds > 1)
         assign_folds(t);
     set_print_string_function(solver_message);

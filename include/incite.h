@@ -290,7 +290,9 @@ typedef void (*incite_skip_fn)(void *ctx, const char *name, uint64_t line, const
 
 /* Reads labelled rows (label and text columns required; target, id,
  * handle, weight optional).  A bad row - unusable (see incite_record), an
- * empty label, a weight that is not a positive number - stops the read
+ * empty label, a weight that is not a whole number from 1 to 1000 (how
+ * many times the row counts), a weight column named in o but absent from
+ * the header - stops the read
  * with INCITE_EFORMAT and "name:line: reason", unless skip_bad, which
  * reports it through on_skip and goes on.  Labels are sorted by their
  * bytes and numbered from 0. */

@@ -35,8 +35,32 @@ expect "--perturb is deterministic" "$out" "$(eval_ -m "$TMP/m.model" --perturb 
 json=$(eval_ --json -m "$TMP/m.model" --by-script --perturb all $DATA)
 expect_match "json perturb section" '"perturb":\{"zerowidth":\{"accuracy":[0-9.]+,"macro_f1":[0-9.]+,"macro_f1_drop":-?[0-9.]+\}' "$json"
 expect_match "json is one object" '^\{.*\}\}$' "$json"
-eval_ -m "$TMP/m.model" --perturb nonsense $DATA >/dev/null 2>&1
+out=$(eval_ -m "$TMP/m.model" --perturb nonsense $DATA 2>/dev/null)
 expect_status "unknown perturbation" 2 $?
+expect "...refused before any evaluation is printed" "" "$out"
+eval_ -m "$TMP/m.model" --cv 3 $DATA >/dev/null 2>&1
+expect_status "-m and --cv together: a usage error, not --cv ignored" 2 $?
+expect "--errors lists the clean texts' mistakes, --perturb or not" \
+    "$(eval_ --errors 3 -m "$TMP/m.model" $DATA | sed -n '/most confident/,$p')" \
+    "$(eval_ --errors 3 -m "$TMP/m.model" --perturb all --perturb-rate 1 $DATA | sed -n '/most confident/,$p')"
+
+# the grid's choice and its optimism are said; fewer folds than asked too
+eval_ --cv 3 --hash-bits 12 --min-df 1 --grid-C 0.1,1 $DATA 2>"$TMP/err" >/dev/null
+expect_match "grid: the chosen C, and a warning" "the grid chose C [0-9.]+ by these folds' macro-F1, so their figures are optimistic" "$(cat "$TMP/err")"
+printf 'label\ttext\na\tone\na\ttwo\na\tthree\nb\tfour\nb\tfive\n' > "$TMP/two.tsv"
+eval_ --cv 5 --min-df 1 "$TMP/two.tsv" 2>"$TMP/err" >/dev/null
+expect_match "fewer folds than --cv said" "--cv 5: the rarest label has only 2 rows, so 2 folds were used" "$(cat "$TMP/err")"
+
+# weights: whole numbers, in every figure; a named weight column must exist
+printf 'label\ttext\tweight\nattack\tkill them\t2\nnone\thello\t1\n' > "$TMP/w.tsv"
+expect_match "weights count in the support" "attack +[01]\.[0-9]{4} +[01]\.[0-9]{4} +[01]\.[0-9]{4} +2 " \
+    "$(eval_ -m "$TMP/m.model" "$TMP/w.tsv")"
+printf 'label\ttext\tweight\nattack\tkill them\t0.5\n' > "$TMP/w2.tsv"
+eval_ -m "$TMP/m.model" "$TMP/w2.tsv" >/dev/null 2>"$TMP/err"
+expect_status "a fractional weight is refused" 1 $?
+expect_match "...with file and line" "w2.tsv:2: weight is not a whole number" "$(cat "$TMP/err")"
+eval_ -m "$TMP/m.model" --weight-col nosuch "$TMP/w.tsv" >/dev/null 2>"$TMP/err"
+expect_status "a named weight column that is missing" 1 $?
 
 eval_ -m "$TMP/missing.model" $DATA 2>"$TMP/err" >/dev/null
 expect_status "missing model" 1 $?

@@ -12,6 +12,12 @@ expect_status "same data, options and seed: byte-identical model" 0 $?
 train $OPTS --flag attack --threads 2 -o "$TMP/c.model" $DATA 2>/dev/null
 cmp -s "$TMP/a.model" "$TMP/c.model"
 expect_status "and the same with 2 threads" 0 $?
+# LIBSVM, its default linear kernel collapsed to weights (it once crashed
+# in cross-validation, and with --cv 0 predicted one label)
+train $OPTS --solver libsvm -j 1 -o "$TMP/svm.model" $DATA 2>/dev/null
+expect_status "--solver libsvm trains" 0 $?
+expect "...and tells the labels apart on its own data" 3 \
+    "$(score -q -m "$TMP/svm.model" $DATA | cut -f4 | tail -n +2 | sort -u | wc -l | tr -d ' ')"
 train $OPTS --flag attack --multiclass ovr -o "$TMP/r1.model" $DATA 2>/dev/null
 train $OPTS --flag attack --multiclass ovr --threads 3 -o "$TMP/r3.model" $DATA 2>/dev/null
 cmp -s "$TMP/r1.model" "$TMP/r3.model"
