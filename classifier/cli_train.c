@@ -189,6 +189,9 @@ void train_options_finish(incite_train_options *o, int has_target)
     o->folds = cv >= 0 ? (int)cv : 5;
     o->grid_C = ngrid_c ? grid_c : NULL;
     o->ngrid_C = ngrid_c;
+    if (ngrid_g && (solver != INCITE_SOLVER_LIBSVM || kernel == INCITE_KERNEL_LINEAR))
+        cli_die(EXIT_USAGE, "--grid-gamma needs --solver libsvm and a kernel with a gamma "
+                            "(rbf, poly, sigmoid)");
     o->grid_gamma = ngrid_g ? grid_g : NULL;
     o->ngrid_gamma = ngrid_g;
     o->seed = (uint64_t)seed;

@@ -17,8 +17,9 @@
 #include "strbuf.h"
 
 static const char *model_path, *flag_name, *fixed_target;
-static int format, input_format, dump, by_handle, strict_utf8, unbuffered, quiet, rank;
-static long max_bytes = 64 * 1024, explain_k, top_n, threads, max_handles = 2000000;
+static int format = -1, input_format, dump, by_handle, strict_utf8, unbuffered, quiet, rank = -1;
+/* -1: not given (options that only some modes read are refused in others) */
+static long max_bytes = 64 * 1024, explain_k = -1, top_n, threads, max_handles = -1;
 static double threshold = -1, precision = -1;
 static const char *col[INCITE_FIELD_COUNT];
 
@@ -609,6 +610,14 @@ int main(int argc, char **argv)
     int first = cli_parse(&prog, argc, argv);
     if (by_handle && dump)
         cli_die(EXIT_USAGE, "--by-handle and --dump do not go together");
+    if (!by_handle && (rank >= 0 || top_n || max_handles >= 0))
+        cli_die(EXIT_USAGE, "--rank-by, --top and --max-handles rank handles: give --by-handle");
+    if (dump && (format >= 0 || explain_k >= 0))
+        cli_die(EXIT_USAGE, "--dump writes its own lines: --format and --explain do not apply");
+    rank = rank < 0 ? 0 : rank;
+    format = format < 0 ? 0 : format;
+    explain_k = explain_k < 0 ? 0 : explain_k;
+    max_handles = max_handles < 0 ? 2000000 : max_handles;
     if (fixed_target && !*fixed_target)
         cli_die(EXIT_USAGE, "--target: empty (a stance target names what the post is about)");
     setup_model();

@@ -195,6 +195,11 @@ int incite_dataset_read(FILE *fp, const char *name, const incite_reader_options 
     }
     if (got < 0)
         rc = got;
+    /* a header and no rows: the missing column is the news, not the rows */
+    if (!rc && d->n == 0 && d->skipped == 0 && incite_reader_has_header(r) &&
+        !incite_reader_has_field(r, INCITE_FIELD_LABEL))
+        rc = set_error(INCITE_EFORMAT, "%s:1: the header has no '%s' column", name,
+                       ro.column[INCITE_FIELD_LABEL] ? ro.column[INCITE_FIELD_LABEL] : "label");
     incite_reader_free(r);
     if (rc) {
         incite_dataset_free(d);

@@ -1134,6 +1134,7 @@ static int parse_class_weights(trainer *t)
     for (size_t c = 0; c < t->k; c++)
         t->user_w[c] = 1.0;
     const char *s = t->o->class_weights;
+    unsigned char seen[MODEL_MAX_LABELS] = {0};
     while (s && *s) {
         const char *colon = strchr(s, ':');
         const char *comma = strchr(s, ',');
@@ -1149,6 +1150,8 @@ static int parse_class_weights(trainer *t)
                 double w = strtod(colon + 1, &end);
                 if (end != comma || !(w > 0) || !isfinite(w))
                     return set_error(INCITE_EINVAL, "class weight for '%s' is not a positive number", name);
+                if (seen[c]++)
+                    return set_error(INCITE_EINVAL, "class weights: label '%s' given twice", name);
                 t->user_w[c] = w;
                 found = 1;
             }
@@ -1156,6 +1159,8 @@ static int parse_class_weights(trainer *t)
         if (!found)
             return set_error(INCITE_EINVAL, "class weights: no label '%.*s' in the data",
                              (int)(colon - s), s);
+        if (*comma && !comma[1])
+            return set_error(INCITE_EINVAL, "class weights: a comma with nothing after it");
         s = *comma ? comma + 1 : comma;
     }
     return INCITE_OK;

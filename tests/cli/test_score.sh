@@ -126,6 +126,15 @@ expect_status "truncated model" 1 $?
 expect_match "truncated model: message" "cut.model: corrupt model file" "$(cat "$TMP/err")"
 printf 'x\n' | score $M --format xml >/dev/null 2>&1
 expect_status "bad --format" 2 $?
+# options a mode would not read are refused, not ignored
+for a in "--top 3" "--rank-by max" "--max-handles 5"; do
+    printf 'x\n' | score $M $a >/dev/null 2>&1
+    expect_status "$a without --by-handle" 2 $?
+done
+for a in "--format jsonl" "--explain 2"; do
+    printf 'x\n' | score $M --dump tokens $a >/dev/null 2>&1
+    expect_status "$a with --dump" 2 $?
+done
 
 # a closed pipe ends the run quietly and at once
 yes 'kill them all' | head -200000 | score $M 2>"$TMP/err" | head -1 >/dev/null
