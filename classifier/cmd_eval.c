@@ -449,10 +449,14 @@ int main(int argc, char **argv)
     if (model_path && train_options_cv_given())
         cli_die(EXIT_USAGE, "give -m MODEL to evaluate a model, or --cv K to cross-validate "
                             "training options, not both");
+    uint64_t perturb_seed = 0;
     if (perturb_list) {
         if (!model_path)
             cli_die(EXIT_USAGE, "--perturb needs a model (-m)");
         parse_perturb();
+        incite_train_options o;   /* --seed; and any usage error now, not after the report */
+        train_options_finish(&o, 0);
+        perturb_seed = o.seed;
     }
     const char *path = argv[first];
     incite_dataset *d = data_read(path);
@@ -508,11 +512,8 @@ int main(int argc, char **argv)
         print_table(&e, &m, stance);
     if (by_script)
         report_by_script(&e, d);
-    if (perturb_list) {
-        incite_train_options o;
-        train_options_finish(&o, 0);
-        report_perturbed(&e, d, model, &m, stance, o.seed);
-    }
+    if (perturb_list)
+        report_perturbed(&e, d, model, &m, stance, perturb_seed);
     if (json)
         printf("}\n");
     if (errors_n > 0)

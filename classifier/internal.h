@@ -187,7 +187,7 @@ typedef struct json_value {
     const char *s;       /* unescaped, NUL-terminated; NULL if absent or null */
     size_t len;
     int present;
-    int cut;             /* the line ended inside this string */
+    int cut;             /* the line ended inside this value */
 } json_value;
 
 /* Parses the object in s[0..n) and fills out[k] for each top-level member

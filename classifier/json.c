@@ -303,11 +303,13 @@ int json_fields(const char *s, size_t n, int truncated, const char *const *names
                 goto bad;
             json_value *v = &out[want];
             if (!(p.i - start == 4 && memcmp(s + start, "null", 4) == 0)) {
-                /* a number or boolean: its literal text */
+                /* a number or boolean: its literal text; one that runs to
+                 * the end of a cut line may have lost digits */
                 char *dst = p.buf + p.used;
                 memcpy(dst, s + start, p.i - start);
                 dst[p.i - start] = '\0';
-                *v = (json_value){.s = dst, .len = p.i - start, .present = 1};
+                *v = (json_value){.s = dst, .len = p.i - start, .present = 1,
+                                  .cut = p.truncated && p.i >= p.n};
                 p.used += p.i - start + 1;
             }
         } else if (want >= 0) {

@@ -80,13 +80,15 @@ int incite_metrics_compute(size_t n, size_t k, const int *truth, const int *pred
             incite_metrics_free(m);
             return set_error(INCITE_EINVAL, "label index out of range in row %zu", i);
         }
-        /* a NaN would tie with nothing and stall ranking_metrics(), a
-         * probability past 1 overflow the calibration bins */
+        /* a NaN would tie with nothing and stall ranking_metrics(), an
+         * infinite or huge value overflow the calibration bin's index;
+         * sums of probabilities (incite-eval --map-label) may pass 1 by a
+         * rounding step */
         for (size_t c = 0; prob && c < k; c++)
-            if (!(prob[i * k + c] >= 0 && prob[i * k + c] <= 1)) {
+            if (!(prob[i * k + c] >= 0 && prob[i * k + c] <= 1 + 1e-9)) {
                 free(s);
                 incite_metrics_free(m);
-                return set_error(INCITE_EINVAL, "probability %g outside [0, 1] in row %zu",
+                return set_error(INCITE_EINVAL, "probability %.17g outside [0, 1] in row %zu",
                                  prob[i * k + c], i);
             }
         if (weight && !(w >= 0 && isfinite(w))) {

@@ -42,11 +42,13 @@ oom:
 
 /* A model's rows are megabytes: on 4 KiB pages, filling them costs a page
  * fault per 4 KiB (some 2,000 for the default model).  Aligned to 2 MiB
- * and advised, Linux backs them with huge pages where it can: the default
- * model's whole-process load went from 22.9 to 16.6 ms.  Mapped, not
- * allocated and cleared: the model file stores only the rows it uses, and
- * pages no row is written to stay untouched, so that a small file cannot
- * make the loader clear the whole space its configuration names. */
+ * and advised (model_advise_rows()), Linux backs them with huge pages
+ * where it can: the default model's whole-process load went from 22.9 to
+ * 16.6 ms.  Mapped, not allocated and cleared: the model file stores only
+ * the rows it uses, and pages no row is written to stay untouched, so that
+ * a small file cannot make the loader clear the whole space its
+ * configuration names (which huge pages, 2 MiB a row written, would undo:
+ * the loader advises them only for rows it will mostly fill). */
 float *model_alloc_rows(size_t nfloats, size_t *mapped)
 {
     enum { HUGE_PAGE = 2u << 20 };
@@ -66,11 +68,19 @@ float *model_alloc_rows(size_t nfloats, size_t *mapped)
         munmap(p, head);
     if (len - head > bytes)
         munmap(start + bytes, len - head - bytes);
-#ifdef MADV_HUGEPAGE
-    (void)madvise(start, bytes, MADV_HUGEPAGE);   /* advice: failure is harmless */
-#endif
     *mapped = bytes;
     return (float *)(void *)start;
+}
+
+void model_advise_rows(float *rows, size_t mapped)
+{
+#ifdef MADV_HUGEPAGE
+    if (mapped)
+        (void)madvise(rows, mapped, MADV_HUGEPAGE);   /* advice: failure is harmless */
+#else
+    (void)rows;
+    (void)mapped;
+#endif
 }
 
 void model_free_rows(float *rows, size_t mapped)
@@ -89,6 +99,7 @@ int model_alloc_linear(incite_model *m, model_scheme s)
     m->stride = 1 + m->ndec;
     size_t dim = incite_config_dimension(&m->cfg);
     m->rows = model_alloc_rows(dim * m->stride, &m->rows_mapped);
+    model_advise_rows(m->rows, m->rows_mapped);   /* training fills every row */
     m->bias = calloc(m->ndec, sizeof *m->bias);
     m->calib = calloc(m->ndec, sizeof *m->calib);
     if (!m->rows || !m->bias || !m->calib)

@@ -78,9 +78,12 @@ incite_model *model_new(const incite_config *cfg, size_t nlabels, char *const *l
 /* Decisions per scheme, given the number of labels. */
 size_t scheme_decisions(model_scheme s, size_t nlabels);
 
-/* Zeroed rows of nfloats floats, on huge pages where the system can;
- * *mapped is what model_free_rows() needs back. */
+/* Zeroed rows of nfloats floats, untouched until written; *mapped is
+ * what model_advise_rows() and model_free_rows() need back. */
 float *model_alloc_rows(size_t nfloats, size_t *mapped);
+/* Asks for huge pages, before the rows are written: for rows that will be
+ * mostly filled. */
+void model_advise_rows(float *rows, size_t mapped);
 void model_free_rows(float *rows, size_t mapped);
 
 /* Allocates rows (zeroed) and bias for a linear model. */

@@ -535,6 +535,10 @@ static int read_idf(loader *L)
     /* each row takes at least 5 bytes: never allocate for a lying count */
     if (r->short_read || n > dim || (size_t)n * 5 > r->n - r->i)
         return bad(L, "row count out of range");
+    /* huge pages only where rows fill a quarter of the space or more:
+     * scattered rows would each commit 2 MiB (model_alloc_rows()) */
+    if ((uint64_t)n * 4 >= dim)
+        model_advise_rows(m->rows, m->rows_mapped);
     L->idf_keys = malloc(((size_t)n + 1) * sizeof *L->idf_keys);
     if (!L->idf_keys)
         return set_error(INCITE_ENOMEM, "out of memory");

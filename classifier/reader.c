@@ -6,8 +6,8 @@
  * decides whether that stops the run (training) or becomes an error row
  * (scoring).  Unusable: a TSV row with the wrong number of columns,
  * invalid JSON, no text field, a NUL byte, invalid UTF-8 under
- * strict_utf8, a TSV or JSON row cut at the line limit anywhere but in
- * its text.  A text longer than max_bytes is cut on a character boundary
+ * strict_utf8, a TSV or JSON row cut at the line limit in or before a
+ * field it reads other than the text.  A text longer than max_bytes is cut on a character boundary
  * and marked truncated, never dropped.  A UTF-8 BOM before the first line
  * is ignored.
  */
@@ -42,7 +42,7 @@ struct incite_reader {
     int pending_cut;
     char *buf;                     /* fields of the current record */
     size_t buf_cap;
-    char why[160];
+    char why[256];
 };
 
 const char *incite_field_name(incite_field_kind k)
@@ -328,7 +328,7 @@ static const char *parse_tsv(incite_reader *r, const char *line, size_t len, int
     }
     if (lost >= 0) {
         snprintf(r->why, sizeof r->why,
-                 "row longer than the line limit (%zu bytes), cut before the end of its '%s' "
+                 "row longer than the line limit (%zu bytes), cut before the end of its '%.40s' "
                  "column (only a text may be cut, and scored on its start)",
                  r->line_limit, r->names[lost]);
         return r->why;
@@ -357,15 +357,23 @@ static const char *parse_jsonl(incite_reader *r, const char *line, size_t len, i
     if (!rec->field[INCITE_FIELD_TEXT].s) {
         if (cut)   /* the text may have come after the cut */
             snprintf(r->why, sizeof r->why,
-                     "row longer than the line limit (%zu bytes) before its \"%s\" field",
+                     "row longer than the line limit (%zu bytes) before its \"%.40s\" field",
                      r->line_limit, r->names[INCITE_FIELD_TEXT]);
         else
             snprintf(r->why, sizeof r->why, "no \"%s\" field", r->names[INCITE_FIELD_TEXT]);
         return r->why;
     }
-    for (int k = 1; k < INCITE_FIELD_COUNT; k++)
+    for (int k = 1; k < INCITE_FIELD_COUNT; k++) {
+        if (v[k].cut) {   /* as in TSV: only a text may be cut and used */
+            snprintf(r->why, sizeof r->why,
+                     "row longer than the line limit (%zu bytes), cut inside its \"%.40s\" field "
+                     "(only a text may be cut, and scored on its start)",
+                     r->line_limit, r->names[k]);
+            return r->why;
+        }
         if (rec->field[k].s && memchr(rec->field[k].s, '\0', rec->field[k].len))
             return "NUL byte in a field";
+    }
     rec->truncated = v[INCITE_FIELD_TEXT].cut;   /* not when a field after the text was cut */
     return NULL;
 }

@@ -390,12 +390,25 @@ static double dot(const trainer *t, const problem_data *p, const double *w, size
 }
 
 typedef struct linear_fn {
-    /* decision d's weight of feature j: w[j * stride + col[d]] * sign[d] */
+    /* decision d's weight of feature j: w[j * stride + col[d]] * sign[d],
+     * or with identity w[j * stride + d] (LIBSVM's collapse, whose
+     * k(k-1)/2 pairs outnumber the arrays past 23 labels) */
     const double *w;
     size_t stride;
+    int identity;
     size_t col[MODEL_MAX_LABELS];
     double sign[MODEL_MAX_LABELS];
 } linear_fn;
+
+static size_t fn_col(const linear_fn *fn, size_t d)
+{
+    return fn->identity ? d : fn->col[d];
+}
+
+static double fn_sign(const linear_fn *fn, size_t d)
+{
+    return fn->identity ? 1.0 : fn->sign[d];
+}
 
 /* Test rows' vectors, built with the training rows' IDF. */
 static incite_node *test_vector(const trainer *t, const problem_data *p, size_t row,
@@ -415,7 +428,7 @@ static void emit_linear(const trainer *t, const problem_data *p, const linear_fn
         incite_node *x = test_vector(t, p, out->test[i], buf);
         for (size_t k = 0; k < count; k++)
             out->dec[i * t->ndec + first + k] =
-                fn->sign[d + k] * dot(t, p, fn->w, fn->stride, fn->col[d + k], x);
+                fn_sign(fn, d + k) * dot(t, p, fn->w, fn->stride, fn_col(fn, d + k), x);
     }
     if (out->rows) {
         size_t stride = 1 + t->ndec, ncols = columns(t, p);
@@ -424,10 +437,10 @@ static void emit_linear(const trainer *t, const problem_data *p, const linear_fn
             out->rows[j * stride] = p->idf[j];
             for (size_t k = 0; k < count; k++)
                 out->rows[j * stride + 1 + first + k] =
-                    (float)(fn->sign[d + k] * fn->w[c * fn->stride + fn->col[d + k]]);
+                    (float)(fn_sign(fn, d + k) * fn->w[c * fn->stride + fn_col(fn, d + k)]);
         }
         for (size_t k = 0; k < count; k++)
-            out->bias[first + k] = fn->sign[d + k] * fn->w[ncols * fn->stride + fn->col[d + k]];
+            out->bias[first + k] = fn_sign(fn, d + k) * fn->w[ncols * fn->stride + fn_col(fn, d + k)];
     }
 }
 
@@ -562,6 +575,7 @@ static int keep_kernel(const trainer *t, const struct svm_model *v, const proble
     m->ndec = t->ndec;
     m->stride = 1;
     m->rows = model_alloc_rows(t->dim, &m->rows_mapped);
+    model_advise_rows(m->rows, m->rows_mapped);
     m->calib = calloc(t->ndec, sizeof *m->calib);
     struct svm_model *c = &m->svm;
     *c = (struct svm_model){.param = v->param, .nr_class = v->nr_class, .l = v->l};
@@ -679,7 +693,7 @@ static int fit_libsvm(const trainer *t, problem_data *p, double C, double gamma,
         start[0] = 0;
         for (int i = 1; i < v->nr_class; i++)
             start[i] = start[i - 1] + v->nSV[i - 1];
-        linear_fn fn = {.w = w, .stride = stride};
+        const linear_fn fn = {.w = w, .stride = stride, .identity = 1};
         for (int i = 0, pp = 0; i < v->nr_class; i++)
             for (int j = i + 1; j < v->nr_class; j++, pp++) {
                 for (int s = start[i]; s < start[i] + v->nSV[i]; s++)
@@ -689,8 +703,6 @@ static int fit_libsvm(const trainer *t, problem_data *p, double C, double gamma,
                     for (const struct svm_node *n = v->SV[s]; n->index != -1; n++)
                         w[(size_t)(n->index - 1) * stride + (size_t)pp] += v->sv_coef[i][s] * n->value;
                 w[t->dim * stride + (size_t)pp] = -v->rho[pp];
-                fn.col[pp] = (size_t)pp;
-                fn.sign[pp] = 1.0;
             }
         size_t cap = 2;
         for (size_t i = 0; i < out->ntest; i++)
@@ -875,7 +887,11 @@ static int run_jobs(const trainer *t, const grid_point *grid, const job *jobs, s
             if (c == 0) {
                 /* a killed parent must not leave its workers computing for
                  * nobody (they once ran on at full CPU) */
-                if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+                if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) {
+                    snprintf(sh->errors[next], 256, "prctl: %s", strerror(errno));
+                    _exit(1);
+                }
+                if (getppid() != parent)   /* it died before prctl(): nobody to report to */
                     _exit(1);
                 int r = run_job(t, &grid[jobs[next].grid], &jobs[next], sh, NULL);
                 if (r)
@@ -1352,6 +1368,7 @@ static int train_or_validate(const incite_dataset *d, const incite_train_options
             size_t bytes = t.dim * (1 + t.ndec) * sizeof(float);
             m->stride = 1 + t.ndec;
             m->rows = model_alloc_rows(t.dim * m->stride, &m->rows_mapped);
+            model_advise_rows(m->rows, m->rows_mapped);
             m->bias = malloc(t.ndec * sizeof *m->bias);
             m->calib = calloc(t.ndec, sizeof *m->calib);
             if (!m->rows || !m->bias || !m->calib) {

@@ -18,6 +18,12 @@ train $OPTS --solver libsvm -j 1 -o "$TMP/svm.model" $DATA 2>/dev/null
 expect_status "--solver libsvm trains" 0 $?
 expect "...and tells the labels apart on its own data" 3 \
     "$(score -q -m "$TMP/svm.model" $DATA | cut -f4 | tail -n +2 | sort -u | wc -l | tr -d ' ')"
+# 24 labels: 276 one-vs-one pairs, more than the 256 decisions the LIBSVM
+# collapse once kept on its stack
+awk 'BEGIN { print "label\ttext"; for (l = 0; l < 24; l++) for (r = 0; r < 3; r++)
+             printf "l%d\tword%d common%d post %d\n", l, l, (l + r) % 5, r }' > "$TMP/many.tsv"
+train --cv 2 --hash-bits 12 --min-df 1 --solver libsvm -j 1 -o "$TMP/many.model" "$TMP/many.tsv" 2>/dev/null
+expect_status "--solver libsvm with 24 labels (276 pairs)" 0 $?
 train $OPTS --flag attack --multiclass ovr -o "$TMP/r1.model" $DATA 2>/dev/null
 train $OPTS --flag attack --multiclass ovr --threads 3 -o "$TMP/r3.model" $DATA 2>/dev/null
 cmp -s "$TMP/r1.model" "$TMP/r3.model"
