@@ -7,9 +7,9 @@
  * (scoring).  Unusable: a TSV row with the wrong number of columns,
  * invalid JSON, no text field, a NUL byte, invalid UTF-8 under
  * strict_utf8, a TSV or JSON row cut at the line limit in or before a
- * field it reads other than the text.  A text longer than max_bytes is cut on a character boundary
- * and marked truncated, never dropped.  A UTF-8 BOM before the first line
- * is ignored.
+ * field it reads other than the text.  A text longer than max_bytes is
+ * cut on a character boundary and marked truncated, never dropped.  A
+ * UTF-8 BOM before the first line is ignored.
  */
 #include <stdlib.h>
 #include <string.h>
