@@ -182,6 +182,18 @@ static const char *set_value(const cli_option *o, const char *arg)
     return "internal error: unknown option kind";
 }
 
+/* The options the command line gave, by name, for cli_given(). */
+static const char *given[128];
+static size_t ngiven;
+
+int cli_given(const char *name)
+{
+    for (size_t i = 0; i < ngiven; i++)
+        if (strcmp(given[i], name) == 0)
+            return 1;
+    return 0;
+}
+
 int cli_parse(const cli_program *p, int argc, char **argv)
 {
     cli_name = p->name;
@@ -241,6 +253,8 @@ int cli_parse(const cli_program *p, int argc, char **argv)
         const char *why = set_value(o, optarg);
         if (why)
             cli_die(EXIT_USAGE, "%s", why);
+        if (!cli_given(o->name) && ngiven < sizeof given / sizeof given[0])
+            given[ngiven++] = o->name;
     }
     free(lo);
     free(so);

@@ -43,6 +43,9 @@ typedef struct cli_program {
  * --version and exits 0; on a usage error prints the reason and exits 2. */
 int cli_parse(const cli_program *p, int argc, char **argv);
 
+/* Whether the command line gave --name (after cli_parse()). */
+int cli_given(const char *name);
+
 /* A table of a's options followed by b's, valid until the next call. */
 const cli_option *cli_join(const cli_option *a, const cli_option *b);
 

@@ -449,6 +449,13 @@ int main(int argc, char **argv)
     if (model_path && train_options_cv_given())
         cli_die(EXIT_USAGE, "give -m MODEL to evaluate a model, or --cv K to cross-validate "
                             "training options, not both");
+    /* a model is evaluated as it was trained: a training option would be
+     * ignored, so say so (--seed seeds --perturb) */
+    for (const cli_option *t = train_option_table(); model_path && t->name; t++)
+        if (strcmp(t->name, "seed") != 0 && cli_given(t->name))
+            cli_die(EXIT_USAGE, "--%s is a training option, for --cv; -m MODEL is evaluated as it "
+                                "was trained",
+                    t->name);
     uint64_t perturb_seed = 0;
     if (perturb_list) {
         if (!model_path)

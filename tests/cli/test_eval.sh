@@ -40,6 +40,9 @@ expect_status "unknown perturbation" 2 $?
 expect "...refused before any evaluation is printed" "" "$out"
 eval_ -m "$TMP/m.model" --cv 3 $DATA >/dev/null 2>&1
 expect_status "-m and --cv together: a usage error, not --cv ignored" 2 $?
+out=$(eval_ -m "$TMP/m.model" -c 2 $DATA 2>"$TMP/err")
+expect_status "-m with a training option: a usage error, not the option ignored" 2 $?
+expect_match "...naming it" "--C is a training option" "$(cat "$TMP/err")"
 expect "--errors lists the clean texts' mistakes, --perturb or not" \
     "$(eval_ --errors 3 -m "$TMP/m.model" $DATA | sed -n '/most confident/,$p')" \
     "$(eval_ --errors 3 -m "$TMP/m.model" --perturb all --perturb-rate 1 $DATA | sed -n '/most confident/,$p')"
