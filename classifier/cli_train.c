@@ -13,7 +13,7 @@
 
 static const char *class_weights;
 static int solver, kernel, multiclass = INCITE_MULTI_AUTO, loss, class_weight = 0;
-static long cv = -1, threads = 0, seed = 1, hash_bits = -1, min_df = -1;
+static long cv = -1, threads = 0, seed = 1, hash_bits = -1, min_df = -1, feature_format = -1;
 static int unsigned_hash, no_target_cross;
 static double C = 0.4, gamma_ = 1.0, coef0 = 0.0, eps = 0.0;
 static long degree = 3;
@@ -146,6 +146,10 @@ static const cli_option table[] = {
      chr, 0, 0, NULL, range},
     {"hash-bits", 0, OPT_LONG, "N", "2^N hash buckets per feature group (default 18)", &hash_bits, 8,
      26, NULL, NULL},
+    {"feature-format", 0, OPT_LONG, "N",
+     "featurizer version (default " STRINGIFY(INCITE_FEATURE_FORMAT) ", the newest; an older one "
+     "reproduces an older model)",
+     &feature_format, 1, INCITE_FEATURE_FORMAT, NULL, NULL},
     {"min-df", 0, OPT_LONG, "N", "ignore features in fewer than N training posts (default 2)", &min_df,
      1, 1000000, NULL, NULL},
     {"fold", 0, OPT_CALL, "KIND,...",
@@ -208,6 +212,8 @@ void train_options_finish(incite_train_options *o, int has_target)
     }
     if (hash_bits >= 0)
         f->hash_bits = (uint8_t)hash_bits;
+    if (feature_format >= 0)
+        f->format = (uint32_t)feature_format;
     if (min_df >= 0)
         f->min_df = (uint32_t)min_df;
     if (unsigned_hash)

@@ -20,12 +20,16 @@
  *             spell: Hindi has many one-akshara words, so they stay words
  *             too, and its function words ("है कि वो") join nothing.
  *  elongation a word stretched past the tokenizer's two repeats also
- *             yields it with the stretched runs at one ("kiiiill" -> kill).
- *             From format 2, a Devanagari or Gurmukhi sign repeated
- *             ("माारो") is written once: no word repeats one, so the
- *             rewrite is exact.
+ *             yields it with the stretched runs at one ("kiiiill" -> kill);
+ *             from format 3, not inside URLs, mentions and e-mail
+ *             addresses.  From format 2, a Devanagari or Gurmukhi sign
+ *             repeated ("माारो") is written once: no word repeats one, so
+ *             the rewrite is exact (from format 3, only combining marks
+ *             count as signs: format 2 also took Bengali letters and
+ *             digits).
  *  translit   a Devanagari or Gurmukhi word also yields its romanized
- *             spelling (translit.c), which Hinglish posts share.
+ *             spelling (translit.c), which Hinglish posts share; from
+ *             format 3, words with candra vowels (मॉब, डॉक्टर) too.
  *
  * "Also yield": the extra word is a variant token after the post's own
  * tokens; it adds its unigram and character n-grams, never word n-grams,
@@ -342,13 +346,44 @@ static int fold_spacing(tokenizer *tz, writer *w)
 
 /* ---- elongation ---------------------------------------------------- */
 
+/* The normalized text's separators (the tokenizer splits on them). */
+static inline int ascii_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* Whether the chunk s[0..n), between spaces, is a URL, a mention or an
+ * e-mail address, which the tokenizer makes <url>, <user>, <email>. */
+static int address_chunk(const char *s, size_t n)
+{
+    if (memchr(s, '@', n) || (n >= 4 && memcmp(s, "www.", 4) == 0))
+        return 1;
+    for (size_t i = 0; i + 3 <= n; i++)
+        if (memcmp(s + i, "://", 3) == 0)
+            return 1;
+    return 0;
+}
+
 /* The tokenizer keeps two of 3+ repeats ("kiiiill" -> kiill); a word
  * that had such a run also yields it with each such run down to one
  * letter ("kill"), the spelling the evader stretched.  Found in the
- * normalized text, where the runs are still whole; ASCII letters. */
-static int fold_elongation(tokenizer *tz, writer *w, const char *text, size_t len)
+ * normalized text, where the runs are still whole; ASCII letters.  From
+ * format 3, not inside URLs, mentions and e-mail addresses, which are no
+ * words ("www." once yielded a "w"). */
+static int fold_elongation(tokenizer *tz, writer *w, const char *text, size_t len,
+                           uint32_t format)
 {
     for (size_t i = 0; i < len;) {
+        if (format >= 3 && (i == 0 || ascii_space((unsigned char)text[i - 1])) &&
+            !ascii_space((unsigned char)text[i])) {
+            size_t e = i;
+            while (e < len && !ascii_space((unsigned char)text[e]))
+                e++;
+            if (address_chunk(text + i, e - i)) {
+                i = e;
+                continue;
+            }
+        }
         if (!ascii_letter((unsigned char)text[i])) {
             i++;
             continue;
@@ -431,19 +466,29 @@ static int single_akshara(const incite_token *t)
     return starts == 1;
 }
 
-/* cp, after prev, repeats a Devanagari or Gurmukhi sign (not a letter). */
-static int repeated_sign(int32_t cp, int32_t prev)
+/* cp, after prev, repeats a Devanagari or Gurmukhi sign (not a letter).
+ * Format 2 took every code point of 0x900-0xA7F that is no letter for a
+ * sign: Bengali letters (মমতা -> মতা) and digits (२२ -> २) too.  From
+ * format 3, a sign is a combining mark of the two blocks. */
+static int repeated_sign(int32_t cp, int32_t prev, uint32_t format)
 {
-    return cp == prev && indic_cp(cp) && !indic_letter(cp);
+    if (cp != prev)
+        return 0;
+    if (format < 3)
+        return indic_cp(cp) && !indic_letter(cp);
+    if (!((cp >= 0x0900 && cp <= 0x097F) || (cp >= 0x0A00 && cp <= 0x0A7F)))
+        return 0;
+    utf8proc_category_t k = utf8proc_category(cp);
+    return k == UTF8PROC_CATEGORY_MN || k == UTF8PROC_CATEGORY_MC;
 }
 
-static int indic_stretched(const incite_token *t)
+static int indic_stretched(const incite_token *t, uint32_t format)
 {
     const unsigned char *s = (const unsigned char *)t->text;
     int32_t cp, prev = 0;
     for (size_t i = 0, n; i < t->len; i += n) {
         n = utf8_next(s + i, &cp);
-        if (repeated_sign(cp, prev))
+        if (repeated_sign(cp, prev, format))
             return 1;
         prev = cp;
     }
@@ -452,11 +497,11 @@ static int indic_stretched(const incite_token *t)
 
 /* Rewrites, in the word sequence, each word with a repeated Indic sign to
  * the word with each such sign once. */
-static int fold_indic_elongation(tokenizer *tz, writer *w)
+static int fold_indic_elongation(tokenizer *tz, writer *w, uint32_t format)
 {
     for (size_t i = 0; i < tz->n; i++) {
         incite_token *t = &tz->tok[i];
-        if (!indic_word(t) || !indic_stretched(t))
+        if (!indic_word(t) || !indic_stretched(t, format))
             continue;
         char *dst = reserve(w, t->len);
         if (!dst)
@@ -466,7 +511,7 @@ static int fold_indic_elongation(tokenizer *tz, writer *w)
         size_t k = 0;
         for (size_t j = 0, n; j < t->len; j += n) {
             n = utf8_next(s + j, &cp);
-            if (!repeated_sign(cp, prev)) {
+            if (!repeated_sign(cp, prev, format)) {
                 memcpy(dst + k, s + j, n);
                 k += n;
             }
@@ -519,7 +564,7 @@ static int fold_indic_spacing(tokenizer *tz, writer *w, size_t nmain)
 
 /* ---- romanized Indic words -------------------------------------------- */
 
-static int fold_translit(tokenizer *tz, writer *w, size_t upto)
+static int fold_translit(tokenizer *tz, writer *w, size_t upto, uint32_t format)
 {
     for (size_t i = 0; i < upto; i++) {
         const incite_token *t = &tz->tok[i];
@@ -528,7 +573,7 @@ static int fold_translit(tokenizer *tz, writer *w, size_t upto)
         char *dst = reserve(w, 2 * (size_t)t->len + 1);
         if (!dst)
             return set_error(INCITE_ELIMIT, "fold buffer too small");
-        size_t k = translit_indic(t->text, t->len, dst);
+        size_t k = translit_indic(t->text, t->len, dst, format);
         if (k) {
             int rc = push_variant(tz, w, k);
             if (rc)
@@ -658,18 +703,18 @@ int fold_tokens(tokenizer *tz, uint32_t flags, uint32_t format, const char *text
         rc = fold_homoglyphs(tz, &w, tz->n);
     const int indic = format >= 2 && v.nonascii;
     if (!rc && (flags & INCITE_FOLD_ELONGATION) && indic)
-        rc = fold_indic_elongation(tz, &w);
+        rc = fold_indic_elongation(tz, &w, format);
     if (!rc && (flags & INCITE_FOLD_SPACING) && v.spaced)
         rc = fold_spacing(tz, &w);
     tz->nmain = tz->n;
     if (!rc && (flags & INCITE_FOLD_LEET) && (v.digits || v.symbols))
         rc = fold_leet(tz, &w, tz->nmain, text, len, v.digits, v.symbols);
     if (!rc && (flags & INCITE_FOLD_ELONGATION) && v.stretched)
-        rc = fold_elongation(tz, &w, text, len);
+        rc = fold_elongation(tz, &w, text, len, format);
     if (!rc && (flags & INCITE_FOLD_SPACING) && indic)
         rc = fold_indic_spacing(tz, &w, tz->nmain);
     /* from format 2, the joined Indic words are romanized too */
     if (!rc && (flags & INCITE_FOLD_TRANSLIT) && v.nonascii)
-        rc = fold_translit(tz, &w, indic ? tz->n : tz->nmain);
+        rc = fold_translit(tz, &w, indic ? tz->n : tz->nmain, format);
     return rc;
 }

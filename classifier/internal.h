@@ -200,7 +200,7 @@ int json_fields(const char *s, size_t n, int truncated, const char *const *names
 
 /* Writes the romanized form of s[0..n) (an Indic-only word) to out, which
  * holds 2 * n + 1 bytes; returns its length, or 0 if s is not Indic-only. */
-size_t translit_indic(const char *s, size_t n, char *out);
+size_t translit_indic(const char *s, size_t n, char *out, uint32_t format);
 
 /* ---- pipeline.c: what training and scoring read of a featurizer ----- */
 

@@ -48,6 +48,16 @@ static const letter table[0x80] = {
     [0x71] = {GEMINATE, ""},   /* Gurmukhi addak: doubles the next consonant */
 };
 
+/* From feature format 3: the candra vowels of English loanwords (मॉब,
+ * डॉक्टर, कॉलेज), short e and o, ऩ, ऱ and ॐ, which format 2 left without a
+ * romanization (the word had none).  Unassigned in Gurmukhi. */
+static const letter table3[0x80] = {
+    [0x0D] = {VOWEL, "e"}, [0x0E] = {VOWEL, "e"}, [0x11] = {VOWEL, "o"}, [0x12] = {VOWEL, "o"},
+    [0x29] = {CONS, "n"}, [0x31] = {CONS, "r"},
+    [0x45] = {SIGN, "e"}, [0x46] = {SIGN, "e"}, [0x49] = {SIGN, "o"}, [0x4A] = {SIGN, "o"},
+    [0x50] = {VOWEL, "om"},
+};
+
 /* A consonant followed by a nukta: the sound it borrows. */
 static const char *nukta_sound(unsigned idx)
 {
@@ -66,7 +76,7 @@ static const char *nukta_sound(unsigned idx)
     }
 }
 
-size_t translit_indic(const char *s, size_t n, char *out)
+size_t translit_indic(const char *s, size_t n, char *out, uint32_t format)
 {
     size_t k = 0;
     int pending_a = 0, geminate = 0;
@@ -79,6 +89,8 @@ size_t translit_indic(const char *s, size_t n, char *out)
             return 0;   /* not an Indic-only word: no romanized twin */
         unsigned idx = (unsigned)cp - base;
         const letter *l = &table[idx];
+        if (!l->type && format >= 3 && base == 0x900)
+            l = &table3[idx];
         switch (l->type) {
         case CONS: {
             if (pending_a)

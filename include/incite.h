@@ -59,8 +59,11 @@ const char *incite_last_error(void);
  * refuses the model.
  *   1  the first
  *   2  spacing and elongation folding also undo spaced and stretched
- *      Devanagari and Gurmukhi (fold.c) */
-#define INCITE_FEATURE_FORMAT 2u
+ *      Devanagari and Gurmukhi (fold.c)
+ *   3  elongation folding skips URLs, mentions and e-mail addresses; only
+ *      combining marks count as repeated Indic signs; romanization covers
+ *      candra vowels (fold.c, translit.c) */
+#define INCITE_FEATURE_FORMAT 3
 
 /* Normalization options (incite_config.normalize). */
 enum {

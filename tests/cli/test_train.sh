@@ -12,6 +12,11 @@ expect_status "same data, options and seed: byte-identical model" 0 $?
 train $OPTS --flag attack --threads 2 -o "$TMP/c.model" $DATA 2>/dev/null
 cmp -s "$TMP/a.model" "$TMP/c.model"
 expect_status "and the same with 2 threads" 0 $?
+# the featurizer's version: the newest by default, an older one on request
+# (the shipped model is format 2)
+train $OPTS --feature-format 2 -o "$TMP/f2.model" $DATA 2>/dev/null
+expect_match "--feature-format 2 is recorded" "features	format 2," "$(eval_ --info -m "$TMP/f2.model")"
+expect_match "the default is the newest" "features	format 3," "$(eval_ --info -m "$TMP/a.model")"
 # LIBSVM, its default linear kernel collapsed to weights (it once crashed
 # in cross-validation, and with --cv 0 predicted one label)
 train $OPTS --solver libsvm -j 1 -o "$TMP/svm.model" $DATA 2>/dev/null

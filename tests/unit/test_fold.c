@@ -50,6 +50,13 @@ static const fold_case cases[] = {
     {"spaced punjabi", "ਮਾ ਰੋ", "ਮਾ ਰੋ | ਮਾਰੋ ma ro maro"},
     {"stretched hindi", "माााारेंगे", "मारेंगे | marenge"},
     {"a virama is not stretched", "क्या", "क्या | kya"},
+    /* feature format 3 */
+    {"addresses are no stretched words", "https://www.example.com/aaaa @kiiiilll_them kiiiill@x.org",
+     "<url> <user> <email>"},
+    {"a stretched word next to an address", "kiiiill @someone", "kiill <user> | kill"},
+    {"bengali letters are no repeated signs", "মমতা", "মমতা"},
+    {"devanagari digits are no repeated signs", "२२वीं", "२२वीं | 22vin"},
+    {"candra vowels romanized", "मॉब डॉक्टर", "मॉब डॉक्टर | mob doktar"},
     {"zero width and fullwidth already undone", "k\xe2\x80\x8bi\xe2\x80\x8bll \xef\xbd\x8b\xef\xbd\x89\xef\xbd\x8c\xef\xbd\x8c",
      "kill kill"},
 };
@@ -75,6 +82,20 @@ static void test_format_1(void **state)
     char buf[256];
     assert_string_equal(folded(f, "मा रें गे", buf, sizeof buf), "मा रें गे | ma ren ge");
     assert_string_equal(folded(f, "माााारो", buf, sizeof buf), "माारो | maaro");
+    incite_featurizer_free(f);
+}
+
+/* Feature format 2 models keep format 2's folding, faults included:
+ * elongation inside addresses, Bengali letters and digits taken for
+ * repeated signs, no romanization with candra vowels. */
+static void test_format_2(void **state)
+{
+    (void)state;
+    incite_featurizer *f = folding_featurizer(2, INCITE_FOLD_ALL);
+    char buf[256];
+    assert_string_equal(folded(f, "https://www.example.com/aaaa", buf, sizeof buf), "<url> | w a");
+    assert_string_equal(folded(f, "মমতা २२वीं", buf, sizeof buf), "মতা २वीं | 2vin");
+    assert_string_equal(folded(f, "मॉब", buf, sizeof buf), "मॉब");
     incite_featurizer_free(f);
 }
 
@@ -174,6 +195,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_format_1),
+        cmocka_unit_test(test_format_2),
         cmocka_unit_test(test_off),
         cmocka_unit_test(test_variants_make_no_bigrams),
         cmocka_unit_test(test_every_offset),
