@@ -96,15 +96,22 @@ static run R;
 
 /* ---- formatting one post (workers) ------------------------------------ */
 
+/* A post's id: the row's, or its line number when it has none (or an
+ * empty one), written into buf. */
+static const char *post_id(const batch *b, const post *p, char buf[32], size_t *len)
+{
+    const char *id = post_field(b, p, INCITE_FIELD_ID, len);
+    if (id && *len)
+        return id;
+    *len = (size_t)snprintf(buf, 32, "%llu", (unsigned long long)p->line);
+    return buf;
+}
+
 static void put_id(strbuf *o, const batch *b, const post *p, int json)
 {
-    size_t n;
-    const char *id = post_field(b, p, INCITE_FIELD_ID, &n);
     char tmp[32];
-    if (!id || !n) {   /* its line number when the row has no id */
-        n = (size_t)snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)p->line);
-        id = tmp;
-    }
+    size_t n;
+    const char *id = post_id(b, p, tmp, &n);
     json ? sb_json(o, id, n) : sb_field(o, id, n);
 }
 
@@ -434,11 +441,7 @@ static void emit(void *ctx, const batch *b)
             size_t hl, il;
             const char *h = post_field(b, p, INCITE_FIELD_HANDLE, &hl);
             char idbuf[32];
-            const char *id = post_field(b, p, INCITE_FIELD_ID, &il);
-            if (!id || !il) {
-                il = (size_t)snprintf(idbuf, sizeof idbuf, "%llu", (unsigned long long)p->line);
-                id = idbuf;
-            }
+            const char *id = post_id(b, p, idbuf, &il);
             if (handles_add(R.handles, h, hl, id, il, p->flag_prob, p->flagged, p->seq,
                             p->ev_len ? b->out.s + p->ev : NULL, p->ev_len))
                 cli_die(EXIT_FAILURE_RUN, "more than %ld distinct handles (raise --max-handles)",

@@ -346,12 +346,6 @@ static int fold_spacing(tokenizer *tz, writer *w)
 
 /* ---- elongation ---------------------------------------------------- */
 
-/* The normalized text's separators (the tokenizer splits on them). */
-static inline int ascii_space(unsigned char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
 /* Whether the chunk s[0..n), between spaces, is a URL, a mention or an
  * e-mail address, which the tokenizer makes <url>, <user>, <email>. */
 static int address_chunk(const char *s, size_t n)
@@ -374,11 +368,10 @@ static int fold_elongation(tokenizer *tz, writer *w, const char *text, size_t le
                            uint32_t format)
 {
     for (size_t i = 0; i < len;) {
-        if (format >= 3 && (i == 0 || ascii_space((unsigned char)text[i - 1])) &&
-            !ascii_space((unsigned char)text[i])) {
-            size_t e = i;
-            while (e < len && !ascii_space((unsigned char)text[e]))
-                e++;
+        /* chunks: normalize.c makes every white space one ' ' */
+        if (format >= 3 && (i == 0 || text[i - 1] == ' ') && text[i] != ' ') {
+            const char *sp = memchr(text + i, ' ', len - i);
+            size_t e = sp ? (size_t)(sp - text) : len;
             if (address_chunk(text + i, e - i)) {
                 i = e;
                 continue;

@@ -13,6 +13,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "internal.h"
 #include "utf8.h"
@@ -135,17 +136,11 @@ static size_t split_tabs(const char *s, size_t n, const char **fields, size_t *l
 
 enum { MAXCOLS = 256 };
 
-/* Whether s[0..n) equals the NUL-terminated name, ignoring ASCII case. */
+/* Whether s[0..n) equals the NUL-terminated name, ignoring ASCII case
+ * (the C locale: nothing calls setlocale()). */
 static int same_name_anycase(const char *s, size_t n, const char *name)
 {
-    if (strlen(name) != n)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char a = (unsigned char)s[i], b = (unsigned char)name[i];
-        if ((a >= 'A' && a <= 'Z' ? a + 32 : a) != (b >= 'A' && b <= 'Z' ? b + 32 : b))
-            return 0;
-    }
-    return 1;
+    return strlen(name) == n && strncasecmp(s, name, n) == 0;
 }
 
 static int read_header(incite_reader *r, const char *line, size_t len)
