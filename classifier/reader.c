@@ -9,7 +9,10 @@
  * strict_utf8, a TSV or JSON row cut at the line limit in or before a
  * field it reads other than the text.  A text longer than max_bytes is
  * cut on a character boundary and marked truncated, never dropped.  A
- * UTF-8 BOM before the first line is ignored.
+ * UTF-8 BOM before the first line is ignored.  Blank lines before the
+ * first other line do not decide the format: it is detected from that
+ * line, and they are records (empty posts, or JSON errors), except before
+ * a TSV header, where the table has not begun.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +41,8 @@ struct incite_reader {
     size_t ncols;
     size_t line_limit;             /* 0: none */
     int has[INCITE_FIELD_COUNT];   /* JSONL: seen in some row (so far) */
+    uint64_t blanks;               /* blank lines before the first other line */
+    uint64_t replayed;             /* ...of which returned as records so far */
     int pending;                   /* plain or JSON input: the first line is a record */
     size_t pending_skip, pending_len; /* ...after a BOM, of this length */
     int pending_cut;
@@ -98,7 +103,8 @@ incite_input_format incite_reader_format(const incite_reader *r)
 
 int incite_reader_buffered(const incite_reader *r)
 {
-    return r->pending || line_reader_buffered(&r->lr);
+    return (r->started && r->replayed < r->blanks) || r->pending ||
+           line_reader_buffered(&r->lr);
 }
 
 int incite_reader_has_header(const incite_reader *r)
@@ -216,7 +222,23 @@ static int looks_like_header(const incite_reader *r, const char *line, size_t le
     return 0;
 }
 
-/* Decides the format from the first line; reads the header if TSV. */
+/* Whether a line before the first other line is blank (spaces and tabs
+ * at most, after the BOM of line 1): it tells nothing of the format, and
+ * before a header it is not a row. */
+static int blank_lead(const incite_reader *r, const char *line, size_t len)
+{
+    if (r->lr.lineno == 1 && len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0) {
+        line += 3;
+        len -= 3;
+    }
+    for (size_t i = 0; i < len; i++)
+        if (line[i] != ' ' && line[i] != '\t')
+            return 0;
+    return 1;
+}
+
+/* Decides the format from the first line that is not blank; reads the
+ * header if TSV. */
 static int start(incite_reader *r, const char **line, size_t *len)
 {
     r->started = 1;
@@ -233,9 +255,11 @@ static int start(incite_reader *r, const char **line, size_t *len)
         else
             r->format = looks_like_header(r, *line, *len) ? INCITE_INPUT_TSV : INCITE_INPUT_PLAIN;
     }
-    if (r->format == INCITE_INPUT_TSV)
+    if (r->format == INCITE_INPUT_TSV) {
+        r->blanks = 0;   /* a table starts at its header */
         return read_header(r, *line, *len);
-    r->pending = 1;   /* plain or JSON: the first line is a record */
+    }
+    r->pending = 1;   /* plain or JSON: the first line is a record, after the blank ones */
     return INCITE_OK;
 }
 
@@ -379,7 +403,16 @@ int incite_reader_next(incite_reader *r, incite_record *rec)
     size_t len;
     int cut, rc;
     *rec = (incite_record){0};
+    uint64_t lineno;
     for (;;) {
+        if (r->started && r->replayed < r->blanks) {   /* plain or JSON: each is a record */
+            line = "";
+            len = 0;
+            cut = 0;
+            lineno = ++r->replayed;
+            break;
+        }
+        lineno = r->lr.lineno;
         if (r->pending) {
             r->pending = 0;
             line = r->lr.line + r->pending_skip;
@@ -388,13 +421,26 @@ int incite_reader_next(incite_reader *r, incite_record *rec)
             break;
         }
         rc = line_next(&r->lr, &line, &len, &cut);
+        if (rc == 0 && !r->started && r->blanks) {   /* blank lines only: plain text */
+            r->started = 1;
+            if (r->format == INCITE_INPUT_AUTO)
+                r->format = INCITE_INPUT_PLAIN;
+            if (r->format == INCITE_INPUT_TSV)
+                r->blanks = 0;
+            continue;
+        }
         if (rc <= 0) {
             if (rc < 0)
                 set_error(rc, "%s: %s", r->name, incite_last_error());
             return rc;
         }
+        lineno = r->lr.lineno;
         if (r->started)
             break;
+        if (!cut && blank_lead(r, line, len)) {
+            r->blanks++;
+            continue;
+        }
         const char *orig = line;
         if ((rc = start(r, &line, &len)))
             return rc;
@@ -404,7 +450,7 @@ int incite_reader_next(incite_reader *r, incite_record *rec)
             r->pending_skip = (size_t)(line - orig);
         }
     }
-    rec->line = r->lr.lineno;
+    rec->line = lineno;
     const char *why = NULL;
     if (r->format == INCITE_INPUT_TSV)
         why = parse_tsv(r, line, len, cut, rec);

@@ -102,6 +102,44 @@ static void test_tsv_by_name(void **state)
     assert_string_equal(r[3].error, "4 columns where the header has 3");
 }
 
+/* Blank lines before the first other line decide nothing: a header after
+ * them is a header (it used to make the input plain text, the header a
+ * post), and a JSON line makes JSON Lines; they stay records in order,
+ * except before a header. */
+static void test_blank_lines_first(void **state)
+{
+    (void)state;
+    row r[4];
+    incite_input_format f;
+    int h;
+    static const char tsv[] = "\xef\xbb\xbf\n \t\nid\ttext\np1\thello\n";
+    assert_int_equal(READ(tsv, NULL, r, &f, &h), 1);
+    assert_int_equal(f, INCITE_INPUT_TSV);
+    assert_true(h);
+    assert_string_equal(r[0].id, "p1");
+    assert_string_equal(r[0].text, "hello");
+    assert_int_equal(r[0].line, 4);
+
+    static const char jsonl[] = "\n{\"text\":\"a\"}\n";
+    assert_int_equal(READ(jsonl, NULL, r, &f, NULL), 2);
+    assert_int_equal(f, INCITE_INPUT_JSONL);
+    assert_int_equal(r[0].line, 1);
+    assert_string_equal(r[0].error, "not a JSON object");
+    assert_int_equal(r[1].line, 2);
+    assert_string_equal(r[1].text, "a");
+
+    static const char blank[] = "\n \n";
+    assert_int_equal(READ(blank, NULL, r, &f, NULL), 2);
+    assert_int_equal(f, INCITE_INPUT_PLAIN);
+    assert_int_equal(r[1].line, 2);
+    assert_string_equal(r[1].text, "");
+
+    incite_reader_options o = {.format = INCITE_INPUT_TSV};
+    static const char header_only[] = "\n\nid\ttext\n";
+    assert_int_equal(READ(header_only, &o, r, &f, &h), 0);
+    assert_true(h);
+}
+
 static void test_tsv_custom_columns(void **state)
 {
     (void)state;
@@ -215,6 +253,7 @@ int main(void)
         cmocka_unit_test(test_plain),
         cmocka_unit_test(test_plain_bom_first_line),
         cmocka_unit_test(test_tsv_by_name),
+        cmocka_unit_test(test_blank_lines_first),
         cmocka_unit_test(test_tsv_custom_columns),
         cmocka_unit_test(test_tsv_without_text_column_fails),
         cmocka_unit_test(test_jsonl),
