@@ -223,11 +223,32 @@ void train_options_finish(incite_train_options *o, int has_target)
     f->target_cross = (uint8_t)(has_target && !no_target_cross);
 }
 
-void train_report_cv(const incite_train_options *o, const incite_cv_result *r)
+/* Whether every row was predicted one label (its index in *label). */
+static int one_label(const incite_cv_result *r, int *label)
+{
+    for (size_t i = 1; i < r->n; i++)
+        if (r->pred[i] != r->pred[0])
+            return 0;
+    *label = r->n ? r->pred[0] : -1;
+    return r->n > 0;
+}
+
+void train_report_cv(const incite_train_options *o, const incite_dataset *d,
+                     const incite_cv_result *r)
 {
     if (r->folds > 0 && r->folds < o->folds)
         cli_warn("warning: --cv %d: the rarest label has only %d rows, so %d folds were used",
                  o->folds, r->folds, r->folds);
+    /* A kernel with too small a C, for one, decides by its bias alone:
+     * the model would label every post alike, and exit 0 says nothing. */
+    int only;
+    if (r->pred && r->nlabels > 1 && one_label(r, &only))
+        cli_warn("warning: cross-validation predicted '%s' for every row: these options "
+                 "learnt nothing from the text (try a larger C, or --grid-C%s)",
+                 incite_dataset_label_name(d, (size_t)only),
+                 o->solver == INCITE_SOLVER_LIBSVM && o->kernel != INCITE_KERNEL_LINEAR
+                     ? " and --grid-gamma"
+                     : "");
     if (r->folds == 0 || (o->ngrid_C < 2 && o->ngrid_gamma < 2))
         return;
     char chosen[64];

@@ -25,9 +25,11 @@ void train_options_finish(incite_train_options *o, int has_target);
 void train_report_solver(const char *what, const incite_solver_stats *s, int verbose);
 
 /* Warns when cross-validation used fewer folds than --cv asked (the
- * rarest label has fewer rows), and, with a grid, says which values it
- * chose and that the cross-validated figures chose them, so are
- * optimistic. */
-void train_report_cv(const incite_train_options *o, const incite_cv_result *r);
+ * rarest label has fewer rows) or predicted one label for every row of d
+ * that has several (the options learnt nothing), and, with a grid, says
+ * which values it chose and that the cross-validated figures chose them,
+ * so are optimistic. */
+void train_report_cv(const incite_train_options *o, const incite_dataset *d,
+                     const incite_cv_result *r);
 
 #endif

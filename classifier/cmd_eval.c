@@ -496,7 +496,7 @@ int main(int argc, char **argv)
         incite_cv_result cv;
         if (incite_cross_validate(d, &o, &cv))
             cli_die(EXIT_FAILURE_RUN, "%s: %s", path, incite_last_error());
-        train_report_cv(&o, &cv);
+        train_report_cv(&o, d, &cv);
         train_report_solver("cross-validation", &cv.solver_cv, 0);
         /* the dataset's labels are e.label[0..k) in the same order */
         for (size_t r = 0; r < e.n; r++) {

@@ -72,7 +72,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "%s: cross-validated macro-F1 %s (%d folds, C %g)\n", cli_name, f1,
                     cv.folds, cv.best_C);
     }
-    train_report_cv(&o, &cv);
+    train_report_cv(&o, d, &cv);
     train_report_solver("cross-validation", &cv.solver_cv, verbose);
     train_report_solver("final fit", &cv.solver_final, verbose);
     incite_cv_result_free(&cv);
