@@ -346,6 +346,9 @@ static const char *parse_tsv(incite_reader *r, const char *line, size_t len, int
             lost = k;
     }
     if (lost >= 0) {
+        for (int k = 0; k < INCITE_FIELD_COUNT; k++)   /* a cut id is no id: the line number */
+            if (r->col[k] >= 0 && (size_t)r->col[k] >= n - 1)
+                rec->field[k] = (incite_field_value){0};
         snprintf(r->why, sizeof r->why,
                  "row longer than the line limit (%zu bytes), cut before the end of its '%.40s' "
                  "column (only a text may be cut, and scored on its start)",
@@ -368,7 +371,8 @@ static const char *parse_jsonl(incite_reader *r, const char *line, size_t len, i
     if (json_fields(line, len, cut, r->names, INCITE_FIELD_COUNT, v, r->buf, &why))
         return why;
     for (int k = 0; k < INCITE_FIELD_COUNT; k++) {
-        if (!v[k].present || !v[k].s)
+        /* a cut field other than the text is lost (a cut id is no id) */
+        if (!v[k].present || !v[k].s || (v[k].cut && k != INCITE_FIELD_TEXT))
             continue;
         rec->field[k] = (incite_field_value){v[k].s, v[k].len};
         r->has[k] = 1;
