@@ -134,8 +134,10 @@ static const cli_option table[] = {
      &class_weight, 0, 0, weightings, NULL},
     {"class-weights", 0, OPT_STRING, "L:W,...", "multiply the weight of label L by W",
      &class_weights, 0, 0, NULL, NULL},
-    {"cv", 0, OPT_LONG, "K", "cross-validation folds for calibration and metrics (default 5)", &cv, 0,
-     100, NULL, NULL},
+    {"cv", 0, OPT_LONG, "K",
+     "cross-validation folds: incite-train calibrates and measures on them (default 5); "
+     "incite-eval --cv K evaluates the options by them, in place of -m",
+     &cv, 0, 100, NULL, NULL},
     {"grid-C", 0, OPT_CALL, "C,C,...", "choose C among these by cross-validated macro-F1", NULL, 0, 0,
      NULL, grid_c_arg},
     {"grid-gamma", 0, OPT_CALL, "G,G,...", "...and gamma among these (kernels)", NULL, 0, 0, NULL,
@@ -160,7 +162,7 @@ static const cli_option table[] = {
      &unsigned_hash, 0, 0, NULL, NULL},
     {"no-target-cross", 0, OPT_FLAG, NULL, "with a target column, do not cross features with it",
      &no_target_cross, 0, 0, NULL, NULL},
-    {"seed", 0, OPT_LONG, "N", "seed of folds and solvers (default 1)", &seed, 0, 2147483647L, NULL, NULL},
+    {"seed", 0, OPT_LONG, "N", "seed of folds and solvers, and of incite-eval --perturb (default 1)", &seed, 0, 2147483647L, NULL, NULL},
     {"threads", 'j', OPT_LONG, "N", "worker processes (default: all cores)", &threads, 1, 256, NULL, NULL},
     {"eps", 0, OPT_DOUBLE, "E", "solver tolerance (default: the solver's)", &eps, 1e-12, 10, NULL, NULL},
     {0},
@@ -193,9 +195,18 @@ void train_options_finish(incite_train_options *o, int has_target)
     o->folds = cv >= 0 ? (int)cv : 5;
     o->grid_C = ngrid_c ? grid_c : NULL;
     o->ngrid_C = ngrid_c;
+    /* options the chosen solver would not read are refused, not ignored:
+     * a model that records kernel=rbf must have one */
+    if (kernel != INCITE_KERNEL_LINEAR && solver != INCITE_SOLVER_LIBSVM)
+        cli_die(EXIT_USAGE, "--kernel %s needs --solver libsvm (LIBLINEAR is linear only)",
+                kernels[kernel]);
     if (ngrid_g && (solver != INCITE_SOLVER_LIBSVM || kernel == INCITE_KERNEL_LINEAR))
         cli_die(EXIT_USAGE, "--grid-gamma needs --solver libsvm and a kernel with a gamma "
                             "(rbf, poly, sigmoid)");
+    if (kernel == INCITE_KERNEL_LINEAR &&
+        (cli_given("gamma") || cli_given("coef0") || cli_given("degree")))
+        cli_die(EXIT_USAGE, "--gamma, --coef0 and --degree need a kernel (--solver libsvm --kernel "
+                            "rbf, poly or sigmoid)");
     o->grid_gamma = ngrid_g ? grid_g : NULL;
     o->ngrid_gamma = ngrid_g;
     o->seed = (uint64_t)seed;

@@ -75,6 +75,15 @@ static void parse_label_map(eval *e)
         if (e->k != k0)
             cli_die(EXIT_USAGE, "--map-label %s:%s: both must be labels of the model or the data", t,
                     colon + 1);
+        /* one step from each label: mapping a label onto itself, twice,
+         * or onto one that is mapped too would move its probability
+         * twice (X:X zeroed X's; a:b,b:a merged both into a) */
+        if (from == to)
+            cli_die(EXIT_USAGE, "--map-label %s:%s maps a label onto itself", t, colon + 1);
+        for (size_t m = 0; m < nmaps; m++)
+            if (map_from[m] == from || map_to[m] == from || map_from[m] == to)
+                cli_die(EXIT_USAGE, "--map-label: '%s' is mapped twice, or both mapped and mapped to",
+                        map_from[m] == to ? colon + 1 : t);
         map_from[nmaps] = from;
         map_to[nmaps++] = to;
     }
@@ -467,6 +476,8 @@ int main(int argc, char **argv)
     }
     const char *path = argv[first];
     incite_dataset *d = data_read(path);
+    if (incite_dataset_skipped(d))
+        cli_warn("%s: skipped %zu bad rows", path, incite_dataset_skipped(d));
     if (incite_dataset_size(d) == 0)
         cli_die(EXIT_FAILURE_RUN, "%s: no rows to evaluate", path);
     eval e = {.n = incite_dataset_size(d)};
@@ -502,6 +513,7 @@ int main(int argc, char **argv)
         for (size_t r = 0; r < e.n; r++) {
             e.pred[r] = cv.pred[r];
             memcpy(e.prob + r * e.k, cv.prob + r * cv.nlabels, cv.nlabels * sizeof *e.prob);
+            apply_label_map(&e, r);
         }
         incite_cv_result_free(&cv);
     }

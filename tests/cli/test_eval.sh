@@ -21,6 +21,18 @@ expect_match "cv report" "macro F1 +[01]\.[0-9]{4}" "$out"
 out=$(eval_ --errors 2 -m "$TMP/m.model" $DATA)
 expect_match "--errors section" "most confident mistakes" "$out"
 
+# --map-label: one step per label, and with --cv too (it was ignored there)
+eval_ -m "$TMP/m.model" --map-label none:none $DATA >/dev/null 2>"$TMP/err"
+expect_status "--map-label onto itself" 2 $?
+expect_match "--map-label onto itself: why" "maps a label onto itself" "$(cat "$TMP/err")"
+eval_ -m "$TMP/m.model" --map-label attack:none,none:attack $DATA >/dev/null 2>"$TMP/err"
+expect_status "--map-label swapping two labels" 2 $?
+plain=$(eval_ --cv 3 --hash-bits 16 --min-df 1 --json $DATA)
+mapped=$(eval_ --cv 3 --hash-bits 16 --min-df 1 --json --map-label attack:none $DATA)
+expect_match "--map-label with --cv: attack is never predicted" '"attack":\{"precision":0,"recall":0,' "$mapped"
+[ "$plain" != "$mapped" ]
+expect_status "--map-label with --cv changes the figures" 0 $?
+
 # stance labels: the TweetEval metric appears
 printf 'label\ttext\nfavor\tyes good\nfavor\tyes great\nagainst\tno bad\nagainst\tno awful\nnone\tweather\nnone\tlunch\n' > "$TMP/st.tsv"
 train --cv 2 --hash-bits 12 --min-df 1 -o "$TMP/st.model" "$TMP/st.tsv" 2>/dev/null

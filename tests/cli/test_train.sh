@@ -64,6 +64,15 @@ train $OPTS --skip-bad -o "$TMP/x.model" "$TMP/bad.tsv" 2>"$TMP/err"
 expect_status "--skip-bad goes on" 0 $?
 expect_match "--skip-bad reports the row" "bad.tsv:6: skipped: 3 columns" "$(cat "$TMP/err")"
 expect_match "--skip-bad reports the count" "skipped 1 bad rows" "$(cat "$TMP/err")"
+eval_ --skip-bad -m "$TMP/x.model" "$TMP/bad.tsv" 2>"$TMP/err" >/dev/null
+expect_match "incite-eval --skip-bad reports the count too" "skipped 1 bad rows" "$(cat "$TMP/err")"
+
+# options the solver would not read are refused, not ignored
+train $OPTS --kernel rbf -o "$TMP/x.model" $DATA 2>"$TMP/err"
+expect_status "--kernel without --solver libsvm" 2 $?
+expect_match "--kernel without --solver libsvm: why" "--kernel rbf needs --solver libsvm" "$(cat "$TMP/err")"
+train $OPTS --gamma 2 -o "$TMP/x.model" $DATA 2>"$TMP/err"
+expect_status "--gamma without a kernel" 2 $?
 
 printf 'label\ttext\n' > "$TMP/empty.tsv"
 train $OPTS -o "$TMP/x.model" "$TMP/empty.tsv" 2>"$TMP/err"
