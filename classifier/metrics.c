@@ -43,7 +43,8 @@ static void ranking_metrics(scored *s, size_t n, double *roc, double *ap)
         for (; j < n && s[j].score == s[i].score; j++)
             s[j].positive ? (tp += s[j].weight) : (fp += s[j].weight);
         area += (fp - prev_fp) * (tp + prev_tp) / 2;
-        avg += (tp - prev_tp) / pos * (tp / (tp + fp));
+        if (tp > prev_tp)   /* not 0 * (0 / 0) after rows of weight 0 only */
+            avg += (tp - prev_tp) / pos * (tp / (tp + fp));
         prev_tp = tp;
         prev_fp = fp;
         i = j;

@@ -529,6 +529,15 @@ static void test_metrics(void **state)
         double p3[] = {0.9, 0.1, bad[i], 0.5, 0.65, 0.35, 0.2, 0.8};
         assert_int_equal(incite_metrics_compute(4, 2, truth, pred, p3, NULL, &m), INCITE_EINVAL);
     }
+    /* a row of weight 0 counts for nothing, even at the top of the
+     * ranking, where its 0 / 0 precision once made the PR-AUC NaN */
+    int t5[] = {0, 0, 1, 1, 0}, p5[] = {0, 1, 1, 1, 1};
+    double prob5[] = {0.9, 0.1, 0.6, 0.4, 0.65, 0.35, 0.2, 0.8, 0.05, 0.95};
+    double w5[] = {1, 1, 1, 1, 0};
+    assert_int_equal(incite_metrics_compute(5, 2, t5, p5, prob5, w5, &m), INCITE_OK);
+    assert_close(m.roc_auc[1], 0.75, 1e-12);
+    assert_close(m.pr_auc[1], 5.0 / 6, 1e-12);
+    incite_metrics_free(&m);
     double w[] = {1, NAN, 1, 1};
     assert_int_equal(incite_metrics_compute(4, 2, truth, pred, prob, w, &m), INCITE_EINVAL);
     incite_metrics_free(NULL);
