@@ -125,8 +125,8 @@ static void help(const cli_program *p)
         }
         putchar('\n');
     }
-    printf("  -h, --help                     show this help and exit\n"
-           "      --version                  show the version and exit\n");
+    printf("%-30s show this help and exit\n%-30s show the version and exit\n", "  -h, --help",
+           "      --version");
 }
 
 static const char *set_value(const cli_option *o, const char *arg)
