@@ -356,7 +356,7 @@ def write(res, out):
         R["train_cv0"] = (t1, e1) if t1 else None
         rows = []
         for name, d, e, size in (("incite-train", ti, ei, tn.get("model_bytes_incite")),
-                                 ("incite-train `--cv 0` (one fit)", t1, e1, None),
+                                 ("incite-train `--cv 0` (one fit)", t1, e1, tn.get("model_bytes_incite_cv0")),
                                  ("scikit-learn fit", ts, es, tn.get("model_bytes_sklearn"))):
             if not d:
                 continue

@@ -181,6 +181,7 @@ if has_part train; then
     $PY bench/paired_f1.py "$C/test.tsv" "$OUT/labels-incite.txt" "$OUT/labels-sklearn.txt" \
         > "$RES/paired_f1.json"
     note train model_bytes_incite "$(wc -c < "$OUT/train-incite.model")"
+    note train model_bytes_incite_cv0 "$(wc -c < "$OUT/train-incite-cv0.model")"
     note train model_bytes_sklearn "$(wc -c < "$OUT/train-sklearn.pkl")"
     # The same recipes give the scoring part its models.
     [ -f "$SKPKL" ] || cp "$OUT/train-sklearn.pkl" "$SKPKL"
