@@ -424,7 +424,8 @@ static void emit(void *ctx, const batch *b)
         cli_die(EXIT_FAILURE_RUN, "%s: --by-handle needs each post's handle, and the input has no "
                                   "'%s' column",
                 in->name, col[INCITE_FIELD_HANDLE] ? col[INCITE_FIELD_HANDLE] : "handle");
-    start_output(in);
+    if (!by_handle)   /* the ranking's header comes with the ranking, or not at all */
+        start_output(in);
     for (size_t i = 0; i < b->n; i++) {
         const post *p = &b->posts[i];
         R.rows++;
@@ -444,8 +445,9 @@ static void emit(void *ctx, const batch *b)
             const char *id = post_id(b, p, idbuf, &il);
             if (handles_add(R.handles, h, hl, id, il, p->flag_prob, p->flagged, p->seq,
                             p->ev_len ? b->out.s + p->ev : NULL, p->ev_len))
-                cli_die(EXIT_FAILURE_RUN, "more than %ld distinct handles (raise --max-handles)",
-                        max_handles);
+                cli_die(EXIT_FAILURE_RUN, "%s:%llu: more than %ld distinct handles (raise "
+                                          "--max-handles)",
+                        in->name, (unsigned long long)p->line, max_handles);
         }
     }
     if (!by_handle && b->out.len)
