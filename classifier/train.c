@@ -1062,9 +1062,23 @@ static int flag_curve(const trainer *t, const double *prob, int flag, incite_mod
     return INCITE_OK;
 }
 
+/* The shortest decimal that reads back as v: exact, as %.17g is, but 0.4
+ * stays 0.4 rather than 0.40000000000000002. */
+static const char *exact(double v, char out[32])
+{
+    for (int p = 1; p < 17; p++) {
+        snprintf(out, 32, "%.*g", p, v);
+        if (strtod(out, NULL) == v)
+            return out;
+    }
+    snprintf(out, 32, "%.17g", v);
+    return out;
+}
+
 static int record_meta(const trainer *t, incite_model *m, const grid_point *g, const int *pred,
                        const double *prob)
 {
+    char c_[32], gamma_[32], coef0_[32], eps_[32];
     char buf[1024];
     int rc = 0;
 #define META(key, ...) \
@@ -1077,9 +1091,9 @@ static int record_meta(const trainer *t, incite_model *m, const grid_point *g, c
     META("solver", "%s", t->o->solver == INCITE_SOLVER_LIBLINEAR ? "liblinear" : "libsvm");
     static const char *const schemes[] = {"", "binary", "ovr", "cs", "ovo"};
     META("scheme", "%s", schemes[t->scheme]);
-    META("C", "%.17g", g->C);
+    META("C", "%s", exact(g->C, c_));
     if (t->o->solver == INCITE_SOLVER_LIBSVM && t->o->kernel != INCITE_KERNEL_LINEAR)
-        META("gamma", "%.17g", g->gamma);
+        META("gamma", "%s", exact(g->gamma, gamma_));
     META("class_weight", "%s%s%s", t->o->balanced ? "balanced" : "none",
          t->o->class_weights ? " x " : "", t->o->class_weights ? t->o->class_weights : "");
     META("seed", "%llu", (unsigned long long)t->o->seed);
@@ -1090,12 +1104,13 @@ static int record_meta(const trainer *t, incite_model *m, const grid_point *g, c
      * paths would make identical models differ */
     static const char *const losses[] = {"squared-hinge", "hinge", "logistic"};
     static const char *const kernels[] = {"linear", "rbf", "poly", "sigmoid"};
-    META("options", "solver=%s kernel=%s loss=%s multiclass=%s C=%.17g gamma=%.17g coef0=%.17g "
-         "degree=%d class_weight=%s class_weights=%s folds=%d eps=%.17g seed=%llu grid_C=%zu grid_gamma=%zu",
+    META("options", "solver=%s kernel=%s loss=%s multiclass=%s C=%s gamma=%s coef0=%s "
+         "degree=%d class_weight=%s class_weights=%s folds=%d eps=%s seed=%llu grid_C=%zu grid_gamma=%zu",
          t->o->solver == INCITE_SOLVER_LIBLINEAR ? "liblinear" : "libsvm", kernels[t->o->kernel],
-         losses[t->o->loss], schemes[t->scheme], g->C, g->gamma, t->o->coef0, t->o->degree,
-         t->o->balanced ? "balanced" : "none", t->o->class_weights ? t->o->class_weights : "",
-         t->folds, t->o->eps, (unsigned long long)t->o->seed, t->o->ngrid_C, t->o->ngrid_gamma);
+         losses[t->o->loss], schemes[t->scheme], exact(g->C, c_), exact(g->gamma, gamma_),
+         exact(t->o->coef0, coef0_), t->o->degree, t->o->balanced ? "balanced" : "none",
+         t->o->class_weights ? t->o->class_weights : "", t->folds, exact(t->o->eps, eps_),
+         (unsigned long long)t->o->seed, t->o->ngrid_C, t->o->ngrid_gamma);
     /* a date only when the build says which (reproducible builds'
      * SOURCE_DATE_EPOCH): the same data, options and seed must give the
      * same bytes */
