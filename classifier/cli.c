@@ -29,6 +29,32 @@ void cli_warn(const char *fmt, ...)
     fputc('\n', stderr);
 }
 
+void cli_check_target(const incite_model *m, const char *file, unsigned long long line,
+                      const char *target)
+{
+    enum { KEEP = 32 };
+    static char *warned[KEEP];
+    static size_t nwarned;
+    static int full;
+    if (!target || incite_model_knows_target(m, target) != 0)
+        return;
+    for (size_t i = 0; i < nwarned; i++)
+        if (strcmp(warned[i], target) == 0)
+            return;
+    if (nwarned == KEEP) {
+        if (!full++)
+            cli_warn("warning: more unknown stance targets follow; not reported");
+        return;
+    }
+    if (!(warned[nwarned] = strdup(target)))
+        return;
+    nwarned++;
+    const char *known = incite_model_meta(m, "targets");
+    cli_warn("warning: %s:%llu: stance target '%s' is not one the model was trained with (%s): "
+             "its target features carry nothing",
+             file, line, target, known ? known : "?");
+}
+
 void cli_die(int status, const char *fmt, ...)
 {
     va_list ap;
@@ -194,12 +220,50 @@ int cli_given(const char *name)
     return 0;
 }
 
+/* getopt_long takes any unambiguous prefix of a long option: "--target"
+ * would set incite-train's --target-col, a flag of another program read
+ * as a column name.  Options are spelled out in full here; a prefix is
+ * refused with the option it would have been. */
+static void refuse_prefixes(const cli_program *p, size_t n, int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0)
+            return;
+        if (a[0] != '-' || a[1] == '\0')
+            continue;
+        if (a[1] != '-') {   /* -o FILE: skip the value */
+            for (size_t k = 0; k < n; k++)
+                if (p->options[k].short_name == a[1] && a[2] == '\0' &&
+                    p->options[k].kind != OPT_FLAG)
+                    i++;
+            continue;
+        }
+        const char *name = a + 2, *eq = strchr(name, '=');
+        size_t len = eq ? (size_t)(eq - name) : strlen(name);
+        const cli_option *exact = NULL, *longer = NULL;
+        for (size_t k = 0; k < n; k++) {
+            const char *o = p->options[k].name;
+            if (strncmp(o, name, len) == 0)
+                *(o[len] == '\0' ? &exact : &longer) = &p->options[k];
+        }
+        if (exact) {
+            if (exact->kind != OPT_FLAG && !eq)
+                i++;
+        } else if (longer && strncmp("help", name, len) != 0 && strncmp("version", name, len) != 0) {
+            cli_die(EXIT_USAGE, "unknown option '--%.*s' (options are not abbreviated: --%s?)",
+                    (int)len, name, longer->name);
+        }
+    }
+}
+
 int cli_parse(const cli_program *p, int argc, char **argv)
 {
     cli_name = p->name;
     size_t n = 0;
     while (p->options[n].name)
         n++;
+    refuse_prefixes(p, n, argc, argv);
     struct option *lo = calloc(n + 3, sizeof *lo);
     char *so = calloc(2 * n + 3, 1);
     if (!lo || !so)

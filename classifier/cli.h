@@ -66,6 +66,13 @@ void cli_die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 
 /* Prints "prog: message" to stderr. */
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Warns, once per distinct target (the first 32), when a model crossed
+ * with stance targets never saw this post's: its target features are then
+ * noise, and the score rests on the post's words alone. */
+struct incite_model;
+void cli_check_target(const struct incite_model *m, const char *file, unsigned long long line,
+                      const char *target);
+
 /* The program name used in messages. */
 extern const char *cli_name;
 

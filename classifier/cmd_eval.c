@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 #include "cli_data.h"
@@ -101,13 +102,32 @@ static void apply_label_map(eval *e, size_t r)
 }
 
 /* Scores every row, its text rewritten by `kind` first when kind >= 0. */
+/* A model crossed with stance targets needs each row's, as incite-score
+ * does (rows without one were scored uncrossed, and counted); a target it
+ * never saw is worth a warning. */
+static void check_targets(const incite_dataset *d, const incite_model *m, const char *path)
+{
+    if (!incite_model_config(m)->target_cross)
+        return;
+    if (!incite_dataset_has_target(d))
+        cli_die(EXIT_FAILURE_RUN, "the model was trained with stance targets; the test data has no target column");
+    size_t missing = 0, first = 0;
+    for (size_t r = 0; r < incite_dataset_size(d); r++) {
+        const char *t = incite_dataset_target(d, r);
+        if (!t && !missing++)
+            first = r;
+        cli_check_target(m, path, (unsigned long long)incite_dataset_line(d, r), t);
+    }
+    if (missing)
+        cli_die(EXIT_FAILURE_RUN, "%s: %zu rows have no stance target (the first at line %llu): "
+                                  "the model was trained with targets and needs each row's",
+                path, missing, (unsigned long long)incite_dataset_line(d, first));
+}
+
 static void score_rows(eval *e, const incite_dataset *d, const incite_model *m, int kind,
                        uint64_t seed)
 {
     size_t mk = incite_model_nlabels(m);
-    int has_target = incite_model_config(m)->target_cross;
-    if (has_target && !incite_dataset_has_target(d))
-        cli_die(EXIT_FAILURE_RUN, "the model was trained with stance targets; the test data has no target column");
     incite_scorer *s = incite_scorer_new(m);
     if (!s)
         cli_die(EXIT_FAILURE_RUN, "%s", incite_last_error());
@@ -165,9 +185,9 @@ static double stance_f1(const eval *e, const incite_metrics *m)
 {
     int fav = -1, ag = -1;
     for (size_t c = 0; c < e->k; c++) {
-        if (strcmp(e->label[c], "favor") == 0)
+        if (strcasecmp(e->label[c], "favor") == 0)   /* SemEval-2016 wrote FAVOR */
             fav = (int)c;
-        if (strcmp(e->label[c], "against") == 0)
+        if (strcasecmp(e->label[c], "against") == 0)
             ag = (int)c;
     }
     return fav >= 0 && ag >= 0 ? (m->f1[fav] + m->f1[ag]) / 2 : NAN;
@@ -274,13 +294,15 @@ static void print_errors(const eval *e, const incite_dataset *d, size_t n)
         idx[j] = v;
     }
     FILE *out = json ? stderr : stdout;
-    fprintf(out, "\nmost confident mistakes (line, true, predicted, probability, text)\n");
+    const int targets = incite_dataset_has_target(d);   /* stance: which target was wrong */
+    fprintf(out, "\nmost confident mistakes (line, true, predicted, probability, %stext)\n",
+            targets ? "target, " : "");
     for (size_t i = 0; i < m && i < n; i++) {
         size_t r = idx[i], len;
-        const char *text = incite_dataset_text(d, r, &len);
-        fprintf(out, "%llu\t%s\t%s\t%.4f\t%.*s\n", (unsigned long long)incite_dataset_line(d, r),
+        const char *text = incite_dataset_text(d, r, &len), *t = incite_dataset_target(d, r);
+        fprintf(out, "%llu\t%s\t%s\t%.4f\t%s%s%.*s\n", (unsigned long long)incite_dataset_line(d, r),
                 e->label[e->truth[r]], e->label[e->pred[r]], e->prob[r * e->k + (size_t)e->pred[r]],
-                (int)len, text);
+                targets && t ? t : "", targets ? "\t" : "", (int)len, text);
     }
     free(idx);
 }
@@ -369,10 +391,15 @@ static void report_perturbed(eval *e, const incite_dataset *d, const incite_mode
     memcpy(prob, e->prob, e->n * e->k * sizeof *prob);
     if (json)
         printf(",\"perturb_rate\":%g,\"perturb\":{", perturb_rate);
-    else
-        printf("\nperturbation  accuracy  macro F1    drop%s   (rate %g, seed %llu)\nnone            %.4f    %.4f\n",
+    else {
+        printf("\nperturbation  accuracy  macro F1    drop%s   (rate %g, seed %llu)\n"
+               "none            %.4f    %.4f        ",
                isnan(clean_stance) ? "" : "  stance F1", perturb_rate, (unsigned long long)seed,
                clean->accuracy, clean->macro_f1);
+        if (!isnan(clean_stance))   /* the column the rows below are read against */
+            printf("  %.4f", clean_stance);
+        putchar('\n');
+    }
     for (int i = 0; i < nk; i++) {
         score_rows(e, d, model, kinds[i], seed * 7919u + (uint64_t)kinds[i]);
         incite_metrics m;
@@ -498,6 +525,7 @@ int main(int argc, char **argv)
     if (!e.truth || !e.pred || !e.prob || !e.weight)
         cli_die(EXIT_FAILURE_RUN, "out of memory");
     if (model) {
+        check_targets(d, model, path);
         score_rows(&e, d, model, -1, 0);   /* e.label points into the model: freed at the end */
     } else {
         incite_train_options o;

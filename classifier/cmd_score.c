@@ -438,6 +438,8 @@ static void emit(void *ctx, const batch *b)
             R.truncated += p->status == POST_TRUNCATED;
             R.flagged += p->flagged != 0;
         }
+        if (R.uses_target && p->status != POST_ERROR)
+            cli_check_target(R.model, in->name, (unsigned long long)p->line, post_target(b, p));
         if (by_handle && p->status != POST_ERROR) {
             size_t hl, il;
             const char *h = post_field(b, p, INCITE_FIELD_HANDLE, &hl);

@@ -152,12 +152,16 @@ int incite_dataset_read(FILE *fp, const char *name, const incite_reader_options 
         }
         /* a weight column asked for by name must be there: else every row
          * would silently count once */
-        if (d->n == 0 && ro.column[INCITE_FIELD_WEIGHT] &&
-            !incite_reader_has_field(r, INCITE_FIELD_WEIGHT)) {
-            rc = set_error(INCITE_EFORMAT, "%s:1: the header has no '%s' column", name,
-                           ro.column[INCITE_FIELD_WEIGHT]);
+        /* a target or weight column asked for by name must be there: else
+         * the model would silently not cross with targets, or every row
+         * count once */
+        static const incite_field_kind named[] = {INCITE_FIELD_TARGET, INCITE_FIELD_WEIGHT};
+        for (size_t k = 0; d->n == 0 && !rc && k < sizeof named / sizeof named[0]; k++)
+            if (ro.column[named[k]] && !incite_reader_has_field(r, named[k]))
+                rc = set_error(INCITE_EFORMAT, "%s:1: the header has no '%s' column", name,
+                               ro.column[named[k]]);
+        if (rc)
             break;
-        }
         double weight = 1.0;
         const char *why = rec.error ? rec.error : check_labelled(&rec, &weight);
         if (why) {

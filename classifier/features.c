@@ -76,7 +76,7 @@ static void emit(emitter *em, uint32_t group, uint64_t h, const feature_origin *
 }
 
 /* Stance targets are matched without regard to ASCII case. */
-static uint64_t target_hash(uint32_t seed, const char *t)
+uint64_t target_hash(uint32_t seed, const char *t)
 {
     uint64_t h = hash_seed(seed, 3);
     for (size_t i = 0; t[i]; i++) {

@@ -140,6 +140,9 @@ typedef struct feature_table {
 int features_extract(feature_table *ft, const incite_config *c,
                      const incite_token *tok, size_t ntok, size_t nmain, const char *target);
 void feature_table_release(feature_table *ft);
+/* The hash a stance target crosses features with (never 0): two targets
+ * are one when they differ only in ASCII case. */
+uint64_t target_hash(uint32_t seed, const char *t);
 
 /* ---- vector.c: hashed counts -> tf-idf, L2-normalized, sorted ------ */
 

@@ -2,6 +2,7 @@
  * model.c - construction, accessors and freeing of incite_model.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -193,6 +194,34 @@ int incite_model_flag_label(const incite_model *m)
 int incite_model_is_linear(const incite_model *m)
 {
     return m->kind == MODEL_LINEAR;
+}
+
+/* "target_hashes" (train.c): each training target's target_hash() in 16
+ * lower-case hex digits, sorted, one space apart, so that a target is
+ * found by bisection in the string itself. */
+int incite_model_knows_target(const incite_model *m, const char *target)
+{
+    const char *list = incite_model_meta(m, "target_hashes");
+    size_t len = list ? strlen(list) : 0;
+    if (!m->cfg.target_cross || !list || (len + 1) % 17 != 0)
+        return -1;
+    if (!target || !*target)
+        return 0;
+    char want[17];
+    snprintf(want, sizeof want, "%016llx",
+             (unsigned long long)target_hash(m->cfg.hash_seed, target));
+    size_t lo = 0, hi = (len + 1) / 17;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = memcmp(list + 17 * mid, want, 16);
+        if (c == 0)
+            return 1;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
 }
 
 size_t incite_model_meta_count(const incite_model *m)

@@ -1062,6 +1062,79 @@ static int flag_curve(const trainer *t, const double *prob, int flag, incite_mod
     return INCITE_OK;
 }
 
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The training targets, for incite_model_knows_target(): their hashes
+ * ("target_hashes", see model.c) and, for people, their names in ASCII
+ * lower case ("targets", comma-separated). */
+static int record_targets(const trainer *t, incite_model *m)
+{
+    uint64_t *h = malloc((t->n ? t->n : 1) * sizeof *h);
+    char **names = calloc(t->n ? t->n : 1, sizeof *names);
+    char *hex = NULL, *list = NULL;
+    size_t k = 0, bytes = 1;
+    int rc = INCITE_OK;
+    if (!h || !names) {
+        rc = set_error(INCITE_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t r = 0; r < t->n; r++)
+        h[r] = target_hash(t->cfg.hash_seed, incite_dataset_target(t->d, r));
+    qsort(h, t->n, sizeof *h, by_uint64);
+    for (size_t r = 0; r < t->n; r++)
+        if (r == 0 || h[r] != h[r - 1])
+            h[k++] = h[r];
+    for (size_t r = 0; r < t->n; r++) {   /* one name per distinct hash */
+        const char *tg = incite_dataset_target(t->d, r);
+        uint64_t x = target_hash(t->cfg.hash_seed, tg);
+        size_t lo = 0, hi = k;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (h[mid] < x)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (names[lo])
+            continue;
+        if (!(names[lo] = strdup(tg))) {
+            rc = set_error(INCITE_ENOMEM, "out of memory");
+            goto done;
+        }
+        for (char *c = names[lo]; *c; c++)
+            *c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+        bytes += strlen(names[lo]) + 2;
+    }
+    hex = malloc(17 * k + 1);
+    list = malloc(bytes);
+    if (!hex || !list) {
+        rc = set_error(INCITE_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < k; i++)
+        snprintf(hex + 17 * i, 18, "%016llx%s", (unsigned long long)h[i], i + 1 < k ? " " : "");
+    hex[k ? 17 * k - 1 : 0] = '\0';
+    qsort(names, k, sizeof *names, by_name);
+    size_t at = 0;
+    for (size_t i = 0; i < k; i++)
+        at += (size_t)snprintf(list + at, bytes - at, "%s%s", i ? ", " : "", names[i]);
+    list[at] = '\0';
+    rc = model_set_meta(m, "target_hashes", hex);
+    if (!rc)
+        rc = model_set_meta(m, "targets", list);
+done:
+    for (size_t i = 0; names && i < t->n; i++)
+        free(names[i]);
+    free(names);
+    free(h);
+    free(hex);
+    free(list);
+    return rc;
+}
+
 /* The shortest decimal that reads back as v: exact, as %.17g is, but 0.4
  * stays 0.4 rather than 0.40000000000000002. */
 static const char *exact(double v, char out[32])
@@ -1155,6 +1228,8 @@ static int record_meta(const trainer *t, incite_model *m, const grid_point *g, c
         free(truth);
     }
 #undef META
+    if (!rc && t->cfg.target_cross)
+        rc = record_targets(t, m);
     return rc;
 }
 
@@ -1215,6 +1290,19 @@ static int setup(trainer *t, const incite_dataset *d, const incite_train_options
                          incite_dataset_label_name(d, 0));
     if (!(o->C > 0) || !isfinite(o->C))
         return set_error(INCITE_EINVAL, "C must be a positive number");
+    if (t->cfg.target_cross) {
+        /* a row without a target would train its target features on
+         * nothing, and silently (they were once left uncrossed) */
+        size_t missing = 0, first = 0;
+        for (size_t r = 0; r < t->n; r++)
+            if (!incite_dataset_target(d, r) && !missing++)
+                first = r;
+        if (missing)
+            return set_error(INCITE_EINVAL,
+                             "%zu rows have no stance target (the first at line %llu): crossed "
+                             "with targets, each row needs one (or train with --no-target-cross)",
+                             missing, (unsigned long long)incite_dataset_line(d, first));
+    }
     t->dim = incite_config_dimension(&t->cfg);
     /* two labels: one decision, whatever the scheme (but Crammer-Singer's,
      * which keeps one per label) */

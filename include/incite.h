@@ -340,6 +340,11 @@ int incite_model_flag_label(const incite_model *m);                    /* -1: no
 /* 1 if the model is linear (one weight per feature and decision, whichever
  * solver trained it), which incite_scorer_explain() needs; 0: a kernel. */
 int incite_model_is_linear(const incite_model *m);
+/* Whether a model crossed with stance targets was trained with this one
+ * (ASCII case aside): 1, or 0 (its target features then carry nothing:
+ * they were never weighted), or -1 when the model records no targets (not
+ * crossed, or trained before incite recorded them). */
+int incite_model_knows_target(const incite_model *m, const char *target);
 /* Training metadata: key/value strings ("train_rows", "cv_macro_f1"...). */
 size_t incite_model_meta_count(const incite_model *m);
 const char *incite_model_meta_key(const incite_model *m, size_t i);

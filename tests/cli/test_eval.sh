@@ -37,6 +37,35 @@ expect_status "--map-label with --cv changes the figures" 0 $?
 printf 'label\ttext\nfavor\tyes good\nfavor\tyes great\nagainst\tno bad\nagainst\tno awful\nnone\tweather\nnone\tlunch\n' > "$TMP/st.tsv"
 train --cv 2 --hash-bits 12 --min-df 1 -o "$TMP/st.model" "$TMP/st.tsv" 2>/dev/null
 expect_match "stance F1" "stance F1 +[01]\.[0-9]{4}" "$(eval_ -m "$TMP/st.model" "$TMP/st.tsv")"
+tr a-z A-Z < "$TMP/st.tsv" | sed '1s/.*/label\ttext/' > "$TMP/st-upper.tsv"
+train --cv 2 --hash-bits 12 --min-df 1 -o "$TMP/st-upper.model" "$TMP/st-upper.tsv" 2>/dev/null
+expect_match "stance F1 with SemEval's FAVOR and AGAINST" "stance F1 +[01]\.[0-9]{4}" \
+    "$(eval_ -m "$TMP/st-upper.model" "$TMP/st-upper.tsv")"
+
+# stance targets: every row needs one, the model records them, and a
+# target it never saw is named (each of these was silent)
+printf 'label\ttarget\ttext\nfavor\tguns\tyes good\nfavor\tguns\tyes great\nagainst\tguns\tno bad\nagainst\ttax\tno awful\nnone\ttax\tweather\nnone\ttax\tlunch\n' > "$TMP/tg.tsv"
+train --cv 0 --hash-bits 12 --min-df 1 -o "$TMP/tg.model" "$TMP/tg.tsv" 2>/dev/null
+expect_match "the model lists its targets" "targets	guns, tax" "$(eval_ --info -m "$TMP/tg.model")"
+sed '3s/\tguns\t/\t\t/' "$TMP/tg.tsv" > "$TMP/tg-empty.tsv"
+train --cv 0 --hash-bits 12 --min-df 1 -o "$TMP/x.model" "$TMP/tg-empty.tsv" 2>"$TMP/err"
+expect_status "training: a row without a target" 1 $?
+expect_match "training: a row without a target: why" "1 rows have no stance target \(the first at line 3\)" "$(cat "$TMP/err")"
+eval_ -m "$TMP/tg.model" "$TMP/tg-empty.tsv" >/dev/null 2>"$TMP/err"
+expect_status "evaluation: a row without a target" 1 $?
+train --cv 0 --target-col topic -o "$TMP/x.model" "$TMP/tg.tsv" 2>"$TMP/err"
+expect_status "--target-col naming no column" 1 $?
+expect_match "--target-col naming no column: why" "the header has no 'topic' column" "$(cat "$TMP/err")"
+train --cv 0 --target guns -o "$TMP/x.model" "$TMP/tg.tsv" 2>"$TMP/err"
+expect_status "--target is not --target-col abbreviated" 2 $?
+sed '2s/\tguns\t/\tGUNS\t/; 3s/\tguns\t/\tguns \t/' "$TMP/tg.tsv" > "$TMP/tg-odd.tsv"
+eval_ -m "$TMP/tg.model" "$TMP/tg-odd.tsv" >/dev/null 2>"$TMP/err"
+expect_match "evaluation: an unknown target is named" "tg-odd.tsv:3: stance target 'guns ' is not one the model was trained with \(guns, tax\)" "$(cat "$TMP/err")"
+expect "evaluation: a target in another ASCII case is known" "1" "$(grep -c "not one the model" "$TMP/err")"
+printf 'no way\n' | score -q -m "$TMP/tg.model" --target abortion >/dev/null 2>"$TMP/err"
+expect_match "scoring: an unknown target is named" "stdin:1: stance target 'abortion' is not one" "$(cat "$TMP/err")"
+out=$(eval_ -m "$TMP/st.model" --perturb leet "$TMP/st.tsv")
+expect_match "--perturb: the clean row has its stance F1" "^none {12}[01]\.[0-9]{4} {4}[01]\.[0-9]{4} {10}[01]\.[0-9]{4}$" "$out"
 
 # robustness views
 out=$(eval_ -m "$TMP/m.model" --by-script $DATA)
