@@ -17,8 +17,10 @@
  * whose workers are processes (rand() is process-wide state).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <linear.h>
 #include <math.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -867,9 +869,23 @@ static int run_jobs(const trainer *t, const grid_point *grid, const job *jobs, s
         }
         return INCITE_OK;
     }
+    /* Each worker reports through a pipe of its own: one byte, '0' or
+     * '1', then end of file when it exits (end of file alone: it died).
+     * The parent waits on those pipes and reaps each worker by its pid,
+     * never with waitpid(-1): in a host with children of its own, that
+     * once took the host's child for a worker and returned a model whose
+     * weights were read before the worker had written them. */
     pid_t *pid = calloc(njobs, sizeof *pid);
-    if (!pid)
+    int *fd = malloc(njobs * sizeof *fd);
+    struct pollfd *pfd = malloc(njobs * sizeof *pfd);
+    size_t *slot = malloc(njobs * sizeof *slot);
+    if (!pid || !fd || !pfd || !slot) {
+        free(pid);
+        free(fd);
+        free(pfd);
+        free(slot);
         return set_error(INCITE_ENOMEM, "out of memory");
+    }
     size_t next = 0, running = 0;
     int rc = INCITE_OK;
     fflush(NULL);
@@ -879,12 +895,22 @@ static int run_jobs(const trainer *t, const grid_point *grid, const job *jobs, s
                 next++;   /* kept for the end: it must run in this process */
                 continue;
             }
+            int p[2];
+            if (pipe(p) != 0) {
+                rc = set_error(INCITE_EIO, "pipe failed: %s", strerror(errno));
+                break;
+            }
+            fcntl(p[0], F_SETFD, FD_CLOEXEC);   /* a host's exec needs neither */
+            fcntl(p[1], F_SETFD, FD_CLOEXEC);
             pid_t parent = getpid(), c = fork();
             if (c < 0) {
                 rc = set_error(INCITE_EIO, "fork failed: %s", strerror(errno));
+                close(p[0]);
+                close(p[1]);
                 break;
             }
             if (c == 0) {
+                close(p[0]);
                 /* a killed parent must not leave its workers computing for
                  * nobody (they once ran on at full CPU) */
                 if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) {
@@ -896,38 +922,64 @@ static int run_jobs(const trainer *t, const grid_point *grid, const job *jobs, s
                 int r = run_job(t, &grid[jobs[next].grid], &jobs[next], sh, NULL);
                 if (r)
                     snprintf(sh->errors[next], 256, "%s", incite_last_error());
+                char b = r ? '1' : '0';
+                ssize_t ignored = write(p[1], &b, 1);
+                (void)ignored;   /* unread, the parent sees end of file: a failure */
                 _exit(r ? 1 : 0);
             }
-            pid[next++] = c;
+            close(p[1]);
+            pid[next] = c;
+            fd[next++] = p[0];
             running++;
         }
         if (running == 0)
             break;
-        int status;
-        pid_t w = waitpid(-1, &status, 0);
-        if (w < 0) {
+        size_t np = 0;
+        for (size_t i = 0; i < next; i++)
+            if (pid[i] > 0) {
+                pfd[np] = (struct pollfd){.fd = fd[i], .events = POLLIN};
+                slot[np++] = i;
+            }
+        if (poll(pfd, np, -1) < 0) {
             if (errno == EINTR)
                 continue;
-            rc = set_error(INCITE_EIO, "waitpid: %s", strerror(errno));
+            rc = set_error(INCITE_EIO, "poll: %s", strerror(errno));
             break;
         }
-        running--;
-        for (size_t i = 0; i < njobs; i++)
-            if (pid[i] == w && !(WIFEXITED(status) && WEXITSTATUS(status) == 0) && !rc) {
+        for (size_t q = 0; q < np; q++) {
+            if (!pfd[q].revents)
+                continue;
+            size_t i = slot[q];
+            char b = 0;
+            ssize_t got;
+            while ((got = read(fd[i], &b, 1)) < 0 && errno == EINTR)
+                ;
+            close(fd[i]);
+            int status = 0;
+            /* ECHILD: a host that ignores SIGCHLD reaped it already; the
+             * pipe said how it went */
+            while (waitpid(pid[i], &status, 0) < 0 && errno == EINTR)
+                ;
+            pid[i] = 0;
+            running--;
+            if ((got != 1 || b != '0') && !rc)
                 rc = sh->errors[i][0] ? set_error(INCITE_ESOLVER, "%s", sh->errors[i])
                                       : set_error(INCITE_ESOLVER, "a training worker died (status %d)",
                                                   status);
-            }
-        if (t->o->progress)
-            t->o->progress(t->o->progress_ctx, "fitting", (int)++done, (int)njobs);
+            if (t->o->progress)
+                t->o->progress(t->o->progress_ctx, "fitting", (int)++done, (int)njobs);
+        }
     }
-    if (rc) {
-        for (size_t i = 0; i < njobs; i++)
-            if (pid[i] > 0)
-                kill(pid[i], SIGTERM);
-        while (wait(NULL) > 0)
-            ;
-    }
+    for (size_t i = 0; i < next; i++)   /* after a failure: ours only, then reaped */
+        if (pid[i] > 0) {
+            kill(pid[i], SIGTERM);
+            close(fd[i]);
+            while (waitpid(pid[i], NULL, 0) < 0 && errno == EINTR)
+                ;
+        }
+    free(fd);
+    free(pfd);
+    free(slot);
     free(pid);
     if (!rc && kernel_final)
         for (size_t i = 0; i < njobs; i++)

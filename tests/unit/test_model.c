@@ -7,10 +7,12 @@
  * reason; the solvers' iterations and non-convergence are reported.
  */
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "hash.h"
@@ -173,6 +175,43 @@ static void test_reproducible_and_thread_independent(void **state)
     incite_model_free(a);
     incite_model_free(b);
     incite_model_free(c);
+    incite_dataset_free(d);
+}
+
+/* Training in a host with children of its own: a host child that exits
+ * while the workers run must not be taken for one (it once was, and the
+ * model was read before its worker wrote it), and a host that ignores
+ * SIGCHLD (its children are reaped for it) must still get its model. */
+static void test_workers_in_a_host_with_children(void **state)
+{
+    (void)state;
+    incite_dataset *d = load_tiny();
+    incite_model *ref = train_tiny(d, 1, INCITE_MULTI_OVO);
+    const char *pr = tmp_path("ref.model"), *pm = tmp_path("host.model");
+    assert_int_equal(incite_model_save(ref, pr), INCITE_OK);
+    size_t nr, nm;
+    unsigned char *xr = slurp(pr, &nr);
+    for (int ignore = 0; ignore < 2; ignore++) {
+        void (*old)(int) = signal(SIGCHLD, ignore ? SIG_IGN : SIG_DFL);
+        pid_t host_child = fork();
+        assert_true(host_child >= 0);
+        if (host_child == 0)
+            _exit(0);   /* exits at once, while the workers start */
+        incite_model *m = train_tiny(d, 2, INCITE_MULTI_OVO);
+        assert_int_equal(incite_model_save(m, pm), INCITE_OK);
+        unsigned char *xm = slurp(pm, &nm);
+        assert_int_equal(nm, nr);
+        assert_memory_equal(xm, xr, nr);
+        free(xm);
+        incite_model_free(m);
+        if (!ignore)   /* still ours to reap: the library left it alone */
+            assert_int_equal(waitpid(host_child, NULL, 0), host_child);
+        signal(SIGCHLD, old);
+    }
+    free(xr);
+    unlink(pr);
+    unlink(pm);
+    incite_model_free(ref);
     incite_dataset_free(d);
 }
 
@@ -586,6 +625,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip_and_scores),
         cmocka_unit_test(test_reproducible_and_thread_independent),
+        cmocka_unit_test(test_workers_in_a_host_with_children),
         cmocka_unit_test(test_solver_stats),
         cmocka_unit_test(test_every_truncation_and_flip_is_refused),
         cmocka_unit_test(test_hostile_fields_are_refused),
