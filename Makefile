@@ -64,23 +64,30 @@ $(BUILD)/%.o: %.c | deps
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# The static library is one object whose only global symbols are the API's
+# (incite_*), as the shared library's version script leaves them: a host
+# with its own normalize() or decide() must link, not clash.  The stage
+# tests, which call the stages themselves, link the objects.
 $(BUILD)/libincite.a: $(LIB_OBJS)
-	@rm -f $@
-	ar rcs $@ $^
+	@rm -f $@ $(BUILD)/libincite-api.o
+	$(LD) -r -o $(BUILD)/libincite-all.o $^
+	objcopy -w --keep-global-symbol='incite_*' $(BUILD)/libincite-all.o $(BUILD)/libincite-api.o
+	ar rcs $@ $(BUILD)/libincite-api.o
 
-$(BUILD)/libincite.so: $(LIB_OBJS)
-	$(CC) -shared -Wl,-soname,libincite.so.0 $(LDFLAGS) -o $@ $^ $(LIBS)
+$(BUILD)/libincite.so: $(LIB_OBJS) classifier/libincite.map
+	$(CC) -shared -Wl,-soname,libincite.so.0 -Wl,--version-script=classifier/libincite.map \
+	    $(LDFLAGS) -o $@ $(LIB_OBJS) $(LIBS)
 
 $(BUILD)/bin/incite-%: $(BUILD)/classifier/cmd_%.o $(CLI_OBJS) $(BUILD)/libincite.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(BUILD)/libincite.a
+$(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(LIB_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LIBS)
 
 # the programs' own code
-$(BUILD)/tests/test_strbuf: $(BUILD)/tests/unit/test_strbuf.o $(CLI_OBJS) $(BUILD)/libincite.a
+$(BUILD)/tests/test_strbuf: $(BUILD)/tests/unit/test_strbuf.o $(CLI_OBJS) $(LIB_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LIBS)
 
@@ -104,7 +111,9 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include \
 	           $(DESTDIR)$(PREFIX)/share/incite
 	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin
-	install -m 644 $(BUILD)/libincite.a $(BUILD)/libincite.so $(DESTDIR)$(PREFIX)/lib
+	install -m 644 $(BUILD)/libincite.a $(DESTDIR)$(PREFIX)/lib
+	install -m 644 $(BUILD)/libincite.so $(DESTDIR)$(PREFIX)/lib/libincite.so.0
+	ln -sf libincite.so.0 $(DESTDIR)$(PREFIX)/lib/libincite.so
 	install -m 644 include/incite.h $(DESTDIR)$(PREFIX)/include
 	install -m 644 models/default.model models/MODEL_CARD.md $(DESTDIR)$(PREFIX)/share/incite
 

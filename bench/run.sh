@@ -94,7 +94,7 @@ for p in incite-score incite-train incite-eval; do
     cp "build/bin/$p" "$BIN/$p.tmp" && mv "$BIN/$p.tmp" "$BIN/$p"
 done
 ${CC:-cc} -O2 -g -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -o "$OUT/featurize" \
-    bench/featurize.c build/libincite.a -lutf8proc -lm -lpthread
+    bench/featurize.c build/libincite.a -lutf8proc -llinear -lsvm -lm -lpthread
 $PY bench/report.py machine > "$RES/machine.json"
 # Each part's own date and checkout: a run of some parts keeps the others'
 # results, and the report must not credit them to this run.

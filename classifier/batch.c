@@ -203,7 +203,7 @@ static void free_ring(pipeline *p)
     free(p->ring);
 }
 
-int batch_run(batch_input *inputs, size_t ninputs, int threads, batch_work_fn work,
+void batch_run(batch_input *inputs, size_t ninputs, int threads, batch_work_fn work,
               batch_emit_fn emit, void *ctx)
 {
     pipeline p = {.inputs = inputs, .ninputs = ninputs, .work = work, .emit = emit, .ctx = ctx};
@@ -221,7 +221,9 @@ int batch_run(batch_input *inputs, size_t ninputs, int threads, batch_work_fn wo
             }
         }
         free_ring(&p);
-        return rc;
+        if (rc)
+            cli_die(EXIT_FAILURE_RUN, "%s", incite_last_error());
+        return;
     }
     pthread_mutex_init(&p.mu, NULL);
     pthread_mutex_init(&p.read_mu, NULL);
@@ -245,7 +247,6 @@ int batch_run(batch_input *inputs, size_t ninputs, int threads, batch_work_fn wo
     free(workers);
     free(args);
     free_ring(&p);
-    if (rc)   /* the reader's message, on this thread as batch.h promises */
-        set_error(rc, "%s", p.why);
-    return rc;
+    if (rc)
+        cli_die(EXIT_FAILURE_RUN, "%s", p.why);
 }

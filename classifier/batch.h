@@ -58,10 +58,10 @@ typedef struct batch_input {
 } batch_input;
 
 /* Runs the pipeline over inputs[0..ninputs) with `threads` workers, the
- * calling thread one of them (0: everything on the calling thread).
- * Returns 0, or a negative error (the reader's) with incite_last_error()
- * set. */
-int batch_run(batch_input *inputs, size_t ninputs, int threads, batch_work_fn work,
+ * calling thread one of them (0: everything on the calling thread).  A
+ * reader's error (the input unreadable, not a bad row) ends the program
+ * with its message, as running out of memory does. */
+void batch_run(batch_input *inputs, size_t ninputs, int threads, batch_work_fn work,
               batch_emit_fn emit, void *ctx);
 
 #endif

@@ -666,9 +666,7 @@ int main(int argc, char **argv)
         if (!R.inputs[i].reader)
             cli_die(EXIT_FAILURE_RUN, "%s", incite_last_error());
     }
-    int rc = batch_run(R.inputs, (size_t)nfiles, nthreads > 1 ? nthreads : 0, work, emit, NULL);
-    if (rc)
-        cli_die(EXIT_FAILURE_RUN, "%s", incite_last_error());
+    batch_run(R.inputs, (size_t)nfiles, nthreads > 1 ? nthreads : 0, work, emit, NULL);
     start_output(&R.inputs[0]);
     if (by_handle)
         print_handles();
