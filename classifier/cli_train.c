@@ -105,14 +105,14 @@ static const char *list(const char *arg, double *dst, size_t *n, double min, dou
 static const char *grid_c_arg(const char *arg, void *dest)
 {
     (void)dest;
-    return list(arg, grid_c, &ngrid_c, 1e-6, 1e6,
+    return list(arg, grid_c, &ngrid_c, INCITE_C_MIN, INCITE_C_MAX,
                 "want numbers from 1e-06 to 1e+06 (as -c), separated by commas");
 }
 
 static const char *grid_g_arg(const char *arg, void *dest)
 {
     (void)dest;
-    return list(arg, grid_g, &ngrid_g, 1e-9, 1e6,
+    return list(arg, grid_g, &ngrid_g, INCITE_GAMMA_MIN, INCITE_GAMMA_MAX,
                 "want numbers from 1e-09 to 1e+06 (as --gamma), separated by commas");
 }
 
@@ -125,8 +125,9 @@ static const cli_option table[] = {
      schemes, NULL},
     {"loss", 0, OPT_CHOICE, "NAME", "LIBLINEAR loss (default squared-hinge)", &loss, 0, 0, losses, NULL},
     {"C", 'c', OPT_DOUBLE, "C", "regularization: larger fits the training data closer (default 0.4)",
-     &C, 1e-6, 1e6, NULL, NULL},
-    {"gamma", 0, OPT_DOUBLE, "G", "rbf/poly/sigmoid kernel gamma (default 1)", &gamma_, 1e-9, 1e6,
+     &C, INCITE_C_MIN, INCITE_C_MAX, NULL, NULL},
+    {"gamma", 0, OPT_DOUBLE, "G", "rbf/poly/sigmoid kernel gamma (default 1)", &gamma_,
+     INCITE_GAMMA_MIN, INCITE_GAMMA_MAX,
      NULL, NULL},
     {"coef0", 0, OPT_DOUBLE, "R", "poly/sigmoid kernel coef0 (default 0)", &coef0, -1e6, 1e6, NULL, NULL},
     {"degree", 0, OPT_LONG, "D", "poly kernel degree (default 3)", &degree, 1, 10, NULL, NULL},

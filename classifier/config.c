@@ -27,6 +27,8 @@ void incite_config_default(incite_config *c)
 
 int incite_config_check(const incite_config *c)
 {
+    if (!c)
+        return set_error(INCITE_EINVAL, "no configuration");
     if (c->format == 0 || c->format > INCITE_FEATURE_FORMAT)
         return set_error(INCITE_EVERSION, "feature format %u is not supported (this build reads 1 to %u)",
                          c->format, INCITE_FEATURE_FORMAT);

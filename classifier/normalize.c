@@ -16,6 +16,7 @@
  * with (e + U+0301 -> é).  No ASCII character composes with what precedes
  * it, so the run ends at the next ASCII byte.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -300,6 +301,9 @@ int normalize(normalizer *nz, uint32_t flags, const char *in, size_t len,
               incite_text_stats *st)
 {
     *st = (incite_text_stats){.bytes_in = len};
+    /* the buffers' sizes below are small multiples of len: never wrap */
+    if (len > SIZE_MAX / 8)
+        return set_error(INCITE_ELIMIT, "a text of %zu bytes", len);
     /* ASCII never grows; slow_run() grows the buffer for what it adds. */
     if (grow_array(&nz->out, &nz->cap, len + 1 + NORM_SLACK, 1))
         return INCITE_ENOMEM;

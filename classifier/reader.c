@@ -58,6 +58,10 @@ const char *incite_field_name(incite_field_kind k)
 
 incite_reader *incite_reader_new(FILE *fp, const char *name, const incite_reader_options *o)
 {
+    if (!fp) {
+        set_error(INCITE_EINVAL, "no stream to read");
+        return NULL;
+    }
     incite_reader *r = calloc(1, sizeof *r);
     if (!r) {
         set_error(INCITE_ENOMEM, "out of memory for a reader");

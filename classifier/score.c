@@ -38,6 +38,10 @@ struct incite_scorer {
 incite_scorer *incite_scorer_new(const incite_model *m)
 {
     clear_error();
+    if (!m) {
+        set_error(INCITE_EINVAL, "no model");
+        return NULL;
+    }
     incite_scorer *s = calloc(1, sizeof *s);
     if (!s)
         goto oom;

@@ -1324,6 +1324,41 @@ static int parse_class_weights(trainer *t)
     return INCITE_OK;
 }
 
+static int in_range(double v, double lo, double hi)
+{
+    return v >= lo && v <= hi;   /* false for NaN */
+}
+
+/* Options a caller of the API may set to anything: an unknown kernel once
+ * wrote through NULL, an unknown loss read past a table, a NaN in a grid
+ * trained a model that labels everything alike. */
+static int check_options(const incite_train_options *o)
+{
+    if ((unsigned)o->solver > INCITE_SOLVER_LIBSVM || (unsigned)o->kernel > INCITE_KERNEL_SIGMOID ||
+        (unsigned)o->multiclass > INCITE_MULTI_AUTO || (unsigned)o->loss > INCITE_LOSS_LOGISTIC)
+        return set_error(INCITE_EINVAL, "unknown solver, kernel, multi-class scheme or loss");
+    if (!in_range(o->C, INCITE_C_MIN, INCITE_C_MAX))
+        return set_error(INCITE_EINVAL, "C must be from %g to %g", INCITE_C_MIN, INCITE_C_MAX);
+    if ((o->ngrid_C && !o->grid_C) || (o->ngrid_gamma && !o->grid_gamma))
+        return set_error(INCITE_EINVAL, "a grid of values without its values");
+    for (size_t i = 0; i < o->ngrid_C; i++)
+        if (!in_range(o->grid_C[i], INCITE_C_MIN, INCITE_C_MAX))
+            return set_error(INCITE_EINVAL, "grid C values must be from %g to %g", INCITE_C_MIN,
+                             INCITE_C_MAX);
+    int kernel = o->solver == INCITE_SOLVER_LIBSVM && o->kernel != INCITE_KERNEL_LINEAR;
+    for (size_t i = 0; kernel && i <= o->ngrid_gamma; i++) {
+        double g = i < o->ngrid_gamma ? o->grid_gamma[i] : o->gamma;
+        if (!in_range(g, INCITE_GAMMA_MIN, INCITE_GAMMA_MAX))
+            return set_error(INCITE_EINVAL, "gamma must be from %g to %g", INCITE_GAMMA_MIN,
+                             INCITE_GAMMA_MAX);
+    }
+    if (kernel && (!in_range(o->coef0, -1e6, 1e6) || o->degree < 1 || o->degree > 10))
+        return set_error(INCITE_EINVAL, "coef0 must be within 1e6 of 0 and degree from 1 to 10");
+    if (!(o->eps >= 0) || !isfinite(o->eps))
+        return set_error(INCITE_EINVAL, "eps must be 0 (the solver's) or a positive number");
+    return INCITE_OK;
+}
+
 static int setup(trainer *t, const incite_dataset *d, const incite_train_options *o)
 {
     memset(t, 0, sizeof *t);
@@ -1340,8 +1375,8 @@ static int setup(trainer *t, const incite_dataset *d, const incite_train_options
     if (t->k < 2)
         return set_error(INCITE_EINVAL, "only one label ('%s') in the data: a classifier needs two or more",
                          incite_dataset_label_name(d, 0));
-    if (!(o->C > 0) || !isfinite(o->C))
-        return set_error(INCITE_EINVAL, "C must be a positive number");
+    if ((rc = check_options(o)))
+        return rc;
     if (t->cfg.target_cross) {
         /* a row without a target would train its target features on
          * nothing, and silently (they were once left uncrossed) */
@@ -1585,12 +1620,15 @@ int incite_train(const incite_dataset *d, const incite_train_options *o, incite_
                  incite_cv_result *cv)
 {
     *out = NULL;
+    if (cv)   /* freeable whatever happens */
+        *cv = (incite_cv_result){0};
     return train_or_validate(d, o, out, cv);
 }
 
 int incite_cross_validate(const incite_dataset *d, const incite_train_options *o,
                           incite_cv_result *out)
 {
+    *out = (incite_cv_result){0};
     if (o->folds < 2)
         return set_error(INCITE_EINVAL, "cross-validation needs at least 2 folds");
     int rc = train_or_validate(d, o, NULL, out);

@@ -12,6 +12,14 @@
  *    INCITE_E* code; incite_last_error() then holds a one-line detail
  *    ("posts.tsv:1207: invalid UTF-8 at byte 33"), per thread;
  *  - objects come in _new/_free pairs and _free(NULL) does nothing;
+ *    a _new given NULL returns NULL (INCITE_EINVAL); other arguments are
+ *    not NULL unless a comment says so;
+ *  - strings and arrays a function returns belong to the object they came
+ *    from, valid until it is freed (or, where a comment says, until the
+ *    next call on it);
+ *  - threads: a loaded model is read-only and may be shared by any number
+ *    of scorers in as many threads, and must outlive them; a featurizer,
+ *    scorer, reader or dataset is used by one thread at a time;
  *  - the library never prints and never exits.
  */
 #ifndef INCITE_H
@@ -370,15 +378,23 @@ typedef enum { INCITE_MULTI_OVR = 0, INCITE_MULTI_OVO, INCITE_MULTI_CS,
 #define INCITE_AUTO_OVO_MAX_LABELS 4
 typedef enum { INCITE_LOSS_SQUARED_HINGE = 0, INCITE_LOSS_HINGE, INCITE_LOSS_LOGISTIC } incite_loss;
 
+/* The bounds incite_train() holds C and gamma (grids included) to:
+ * beyond them, weights underflow or overflow when stored as floats. */
+#define INCITE_C_MIN 1e-6
+#define INCITE_C_MAX 1e6
+#define INCITE_GAMMA_MIN 1e-9
+#define INCITE_GAMMA_MAX 1e6
+
 typedef struct incite_train_options {
     incite_config features;
     incite_solver solver;
     incite_kernel kernel;      /* LIBSVM only */
     incite_multiclass multiclass; /* LIBLINEAR: AUTO, OVR, OVO or CS; LIBSVM: OVO */
     incite_loss loss;          /* LIBLINEAR */
-    double C;
-    double gamma, coef0;       /* rbf, poly, sigmoid */
-    int degree;                /* poly */
+    double C;                  /* INCITE_C_MIN..INCITE_C_MAX */
+    double gamma, coef0;       /* rbf, poly, sigmoid; gamma within the
+                                  INCITE_GAMMA_ bounds, |coef0| <= 1e6 */
+    int degree;                /* poly: 1..10 */
     int balanced;              /* class weights n / (k * n_label) */
     const char *class_weights; /* "label:w,label:w", multiplies the above */
     int folds;                 /* cross-validation for calibration and
@@ -423,11 +439,22 @@ typedef struct incite_cv_result {
 void incite_cv_result_free(incite_cv_result *r);
 
 /* Trains a model (the final fit on every row, calibrated on
- * cross-validated decisions); fills cv when not NULL. */
+ * cross-validated decisions); fills cv when not NULL, which is freeable
+ * with incite_cv_result_free() whether training succeeded or not.
+ *
+ * Process-wide effects: LIBLINEAR and LIBSVM draw from the C library's
+ * rand() (seeded by the options' seed) and print through hooks this
+ * library silences, so run one training at a time per process (two at
+ * once in threads give models that depend on timing).  With threads > 1
+ * the folds run in forked worker processes, which report through pipes
+ * and are reaped by pid: a host's own children and its SIGCHLD handling
+ * are left alone; stdio streams are flushed before forking.  The model
+ * records SOURCE_DATE_EPOCH, when set, as its training date. */
 int incite_train(const incite_dataset *d, const incite_train_options *o, incite_model **out,
                  incite_cv_result *cv);
 
-/* Cross-validates the options without fitting a final model. */
+/* Cross-validates the options without fitting a final model (the same
+ * process-wide effects; out is freeable whatever happens). */
 int incite_cross_validate(const incite_dataset *d, const incite_train_options *o,
                           incite_cv_result *out);
 

@@ -215,6 +215,69 @@ static void test_workers_in_a_host_with_children(void **state)
     incite_dataset_free(d);
 }
 
+/* What a caller of the API may pass: out-of-range options are refused
+ * (an unknown kernel once wrote through NULL, an unknown loss read past a
+ * table, a NaN grid trained a useless model), a failed call leaves its
+ * result freeable, NULL objects and impossible lengths are errors. */
+static void test_api_misuse_is_refused(void **state)
+{
+    (void)state;
+    incite_dataset *d = load_tiny();
+    const double nan_grid[] = {NAN};
+    static const struct {
+        const char *what;
+        int solver, kernel, loss, mc;
+        double C;
+        const double *grid;
+        size_t ngrid;
+    } bad[] = {
+        {"kernel 9", INCITE_SOLVER_LIBSVM, 9, 0, INCITE_MULTI_AUTO, 0.4, NULL, 0},
+        {"loss 7", INCITE_SOLVER_LIBLINEAR, 0, 7, INCITE_MULTI_AUTO, 0.4, NULL, 0},
+        {"solver 5", 5, 0, 0, INCITE_MULTI_AUTO, 0.4, NULL, 0},
+        {"scheme 8", INCITE_SOLVER_LIBLINEAR, 0, 0, 8, 0.4, NULL, 0},
+        {"C 0", INCITE_SOLVER_LIBLINEAR, 0, 0, INCITE_MULTI_AUTO, 0, NULL, 0},
+        {"C 1e-300", INCITE_SOLVER_LIBLINEAR, 0, 0, INCITE_MULTI_AUTO, 1e-300, NULL, 0},
+        {"a grid without values", INCITE_SOLVER_LIBLINEAR, 0, 0, INCITE_MULTI_AUTO, 0.4, NULL, 2},
+    };
+    for (size_t i = 0; i <= sizeof bad / sizeof bad[0]; i++) {
+        incite_train_options o;
+        incite_train_options_default(&o);
+        o.folds = 3;
+        o.threads = 1;
+        if (i < sizeof bad / sizeof bad[0]) {
+            o.solver = (incite_solver)bad[i].solver;
+            o.kernel = (incite_kernel)bad[i].kernel;
+            o.loss = (incite_loss)bad[i].loss;
+            o.multiclass = (incite_multiclass)bad[i].mc;
+            o.C = bad[i].C;
+            o.grid_C = bad[i].grid;
+            o.ngrid_C = bad[i].ngrid;
+        } else {   /* a NaN in the grid */
+            o.grid_C = nan_grid;
+            o.ngrid_C = 1;
+        }
+        incite_model *m = (incite_model *)&o;   /* not NULL: must be set */
+        incite_cv_result cv;
+        memset(&cv, 0xab, sizeof cv);           /* as a caller's stack would */
+        if (incite_train(d, &o, &m, &cv) != INCITE_EINVAL)
+            fail_msg("%s: trained", i < sizeof bad / sizeof bad[0] ? bad[i].what : "NaN grid");
+        assert_null(m);
+        incite_cv_result_free(&cv);
+        memset(&cv, 0xab, sizeof cv);
+        assert_int_equal(incite_cross_validate(d, &o, &cv), INCITE_EINVAL);
+        incite_cv_result_free(&cv);
+    }
+    assert_null(incite_scorer_new(NULL));
+    assert_null(incite_featurizer_new(NULL));
+    assert_null(incite_reader_new(NULL, "x", NULL));
+    incite_config c;
+    incite_config_default(&c);
+    incite_featurizer *f = incite_featurizer_new(&c);
+    assert_int_equal(incite_featurize(f, "kill", SIZE_MAX, NULL, NULL), INCITE_ELIMIT);
+    incite_featurizer_free(f);
+    incite_dataset_free(d);
+}
+
 /* The solvers' own reports, counted the same whether the folds run here
  * or in worker processes: one run per decision function and fit, and a
  * run stopped by the iteration cap (a tolerance that cannot be met)
@@ -626,6 +689,7 @@ int main(void)
         cmocka_unit_test(test_round_trip_and_scores),
         cmocka_unit_test(test_reproducible_and_thread_independent),
         cmocka_unit_test(test_workers_in_a_host_with_children),
+        cmocka_unit_test(test_api_misuse_is_refused),
         cmocka_unit_test(test_solver_stats),
         cmocka_unit_test(test_every_truncation_and_flip_is_refused),
         cmocka_unit_test(test_hostile_fields_are_refused),
