@@ -264,8 +264,11 @@ int cli_parse(const cli_program *p, int argc, char **argv)
     while (p->options[n].name)
         n++;
     refuse_prefixes(p, n, argc, argv);
-    struct option *lo = calloc(n + 3, sizeof *lo);
-    char *so = calloc(2 * n + 3, 1);
+    /* static: reachable when a usage error exits (LeakSanitizer) */
+    static struct option *lo;
+    static char *so;
+    lo = calloc(n + 3, sizeof *lo);
+    so = calloc(2 * n + 3, 1);
     if (!lo || !so)
         cli_die(EXIT_FAILURE_RUN, "out of memory");
     size_t k = 0;

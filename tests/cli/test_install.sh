@@ -3,7 +3,7 @@
 . tests/cli/lib.sh
 INST="$TMP/inst"
 # a make of its own: not the sanitized build of `make test SANITIZE=1`
-env -u MAKEFLAGS -u MAKELEVEL make -s --no-print-directory install PREFIX="$INST" >"$TMP/log" 2>&1
+env -u MAKEFLAGS -u MAKELEVEL -u BUILD -u SANITIZE make -s --no-print-directory install PREFIX="$INST" >"$TMP/log" 2>&1
 expect_status "make install" 0 $?
 expect "the shared library under its soname, and the link to it" "libincite.so.0" \
     "$(readlink "$INST/lib/libincite.so")"
