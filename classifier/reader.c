@@ -9,7 +9,7 @@
  * strict_utf8, a TSV or JSON row cut at the line limit in or before a
  * field it reads other than the text.  A text longer than max_bytes is
  * cut on a character boundary and marked truncated, never dropped.  A
- * UTF-8 BOM before the first line is ignored.  Blank lines before the
+ * UTF-8 BOM before the first line is ignored.  Empty lines before the
  * first other line do not decide the format: it is detected from that
  * line, and they are records (empty posts, or JSON errors), except before
  * a TSV header, where the table has not begun.
@@ -226,19 +226,16 @@ static int looks_like_header(const incite_reader *r, const char *line, size_t le
     return 0;
 }
 
-/* Whether a line before the first other line is blank (spaces and tabs
- * at most, after the BOM of line 1): it tells nothing of the format, and
- * before a header it is not a row. */
+/* Whether a line before the first other line is empty (after the BOM of
+ * line 1): it tells nothing of the format, and before a header it is not
+ * a row.  Only empty: a line of spaces comes back as a record, byte for
+ * byte, and keeping its bytes until the format is known would need memory
+ * in proportion to the input. */
 static int blank_lead(const incite_reader *r, const char *line, size_t len)
 {
-    if (r->lr.lineno == 1 && len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0) {
-        line += 3;
+    if (r->lr.lineno == 1 && len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0)
         len -= 3;
-    }
-    for (size_t i = 0; i < len; i++)
-        if (line[i] != ' ' && line[i] != '\t')
-            return 0;
-    return 1;
+    return len == 0;
 }
 
 /* Decides the format from the first line that is not blank; reads the
@@ -246,7 +243,8 @@ static int blank_lead(const incite_reader *r, const char *line, size_t len)
 static int start(incite_reader *r, const char **line, size_t *len)
 {
     r->started = 1;
-    if (*len >= 3 && memcmp(*line, "\xef\xbb\xbf", 3) == 0) {
+    /* a BOM is the file's first bytes, not a later line's */
+    if (r->lr.lineno == 1 && *len >= 3 && memcmp(*line, "\xef\xbb\xbf", 3) == 0) {
         *line += 3;
         *len -= 3;
     }
