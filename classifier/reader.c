@@ -41,7 +41,7 @@ struct incite_reader {
     size_t ncols;
     size_t line_limit;             /* 0: none */
     int has[INCITE_FIELD_COUNT];   /* JSONL: seen in some row (so far) */
-    uint64_t blanks;               /* blank lines before the first other line */
+    uint64_t blanks;               /* empty lines before the first other line */
     uint64_t replayed;             /* ...of which returned as records so far */
     int pending;                   /* plain or JSON input: the first line is a record */
     size_t pending_skip, pending_len; /* ...after a BOM, of this length */
@@ -238,7 +238,7 @@ static int blank_lead(const incite_reader *r, const char *line, size_t len)
     return len == 0;
 }
 
-/* Decides the format from the first line that is not blank; reads the
+/* Decides the format from the first line that is not empty; reads the
  * header if TSV. */
 static int start(incite_reader *r, const char **line, size_t *len)
 {
@@ -261,7 +261,7 @@ static int start(incite_reader *r, const char **line, size_t *len)
         r->blanks = 0;   /* a table starts at its header */
         return read_header(r, *line, *len);
     }
-    r->pending = 1;   /* plain or JSON: the first line is a record, after the blank ones */
+    r->pending = 1;   /* plain or JSON: the first line is a record, after the empty ones */
     return INCITE_OK;
 }
 
@@ -427,7 +427,7 @@ int incite_reader_next(incite_reader *r, incite_record *rec)
             break;
         }
         rc = line_next(&r->lr, &line, &len, &cut);
-        if (rc == 0 && !r->started && r->blanks) {   /* blank lines only: plain text */
+        if (rc == 0 && !r->started && r->blanks) {   /* empty lines only: plain text */
             r->started = 1;
             if (r->format == INCITE_INPUT_AUTO)
                 r->format = INCITE_INPUT_PLAIN;

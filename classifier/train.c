@@ -969,6 +969,8 @@ static int run_jobs(const trainer *t, const grid_point *grid, const job *jobs, s
             if (t->o->progress)
                 t->o->progress(t->o->progress_ctx, "fitting", (int)++done, (int)njobs);
         }
+        if (rc)   /* the others' work is lost anyway: stop them now */
+            break;
     }
     for (size_t i = 0; i < next; i++)   /* after a failure: ours only, then reaped */
         if (pid[i] > 0) {
