@@ -12,6 +12,7 @@
 
 PREFIX   ?= /usr/local
 CC       ?= cc
+OBJCOPY  ?= objcopy
 CFLAGS   ?= -O2 -g
 BUILD    ?= build
 
@@ -32,8 +33,10 @@ UTF8PROC_LIBS = $(shell pkg-config --libs libutf8proc 2>/dev/null || echo -lutf8
 CMOCKA_LIBS   = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 LIBS          = $(UTF8PROC_LIBS) -llinear -lsvm -lm -lpthread
 
+# -fno-lto last: the static library's symbols are made local by objcopy
+# (below), which cannot see into link-time-optimization objects.
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -fPIC \
-             -Iinclude -Iclassifier -MMD -MP $(CFLAGS)
+             -Iinclude -Iclassifier -MMD -MP $(CFLAGS) -fno-lto
 
 LIB_SRCS := $(addprefix classifier/, error.c buffer.c config.c normalize.c tokenize.c \
               features.c vector.c pipeline.c linereader.c json.c reader.c \
@@ -71,7 +74,7 @@ $(BUILD)/%.o: %.c | deps
 $(BUILD)/libincite.a: $(LIB_OBJS)
 	@rm -f $@ $(BUILD)/libincite-api.o
 	$(LD) -r -o $(BUILD)/libincite-all.o $^
-	objcopy -w --keep-global-symbol='incite_*' $(BUILD)/libincite-all.o $(BUILD)/libincite-api.o
+	$(OBJCOPY) -w --keep-global-symbol='incite_*' $(BUILD)/libincite-all.o $(BUILD)/libincite-api.o
 	ar rcs $@ $(BUILD)/libincite-api.o
 
 $(BUILD)/libincite.so: $(LIB_OBJS) classifier/libincite.map

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 #include "incite.h"
@@ -38,8 +39,8 @@ void cli_check_target(const incite_model *m, const char *file, unsigned long lon
     static int full;
     if (!target || incite_model_knows_target(m, target) != 0)
         return;
-    for (size_t i = 0; i < nwarned; i++)
-        if (strcmp(warned[i], target) == 0)
+    for (size_t i = 0; i < nwarned; i++)   /* matching is blind to ASCII case: so is this */
+        if (strcasecmp(warned[i], target) == 0)
             return;
     if (nwarned == KEEP) {
         if (!full++)
@@ -50,9 +51,11 @@ void cli_check_target(const incite_model *m, const char *file, unsigned long lon
         return;
     nwarned++;
     const char *known = incite_model_meta(m, "targets");
+    if (!known || strlen(known) > 200)
+        known = "incite-eval --info lists them";
     cli_warn("warning: %s:%llu: stance target '%s' is not one the model was trained with (%s): "
              "its target features carry nothing",
-             file, line, target, known ? known : "?");
+             file, line, target, known);
 }
 
 void cli_die(int status, const char *fmt, ...)
@@ -232,28 +235,39 @@ static void refuse_prefixes(const cli_program *p, size_t n, int argc, char **arg
             return;
         if (a[0] != '-' || a[1] == '\0')
             continue;
-        if (a[1] != '-') {   /* -o FILE: skip the value */
-            for (size_t k = 0; k < n; k++)
-                if (p->options[k].short_name == a[1] && a[2] == '\0' &&
-                    p->options[k].kind != OPT_FLAG)
-                    i++;
+        if (a[1] != '-') {   /* -qm FILE: the first option with a value takes the rest */
+            for (const char *c = a + 1; *c; c++) {
+                const cli_option *o = NULL;
+                for (size_t k = 0; k < n; k++)
+                    if (p->options[k].short_name == *c)
+                        o = &p->options[k];
+                if (o && o->kind != OPT_FLAG) {
+                    i += c[1] == '\0';   /* the value is the next argument */
+                    break;
+                }
+            }
             continue;
         }
         const char *name = a + 2, *eq = strchr(name, '=');
         size_t len = eq ? (size_t)(eq - name) : strlen(name);
-        const cli_option *exact = NULL, *longer = NULL;
-        for (size_t k = 0; k < n; k++) {
-            const char *o = p->options[k].name;
-            if (strncmp(o, name, len) == 0)
-                *(o[len] == '\0' ? &exact : &longer) = &p->options[k];
+        const char *longer = NULL;
+        int exact = 0, takes_value = 0;
+        for (size_t k = 0; k <= n + 1; k++) {   /* the table, then help and version */
+            const char *o = k < n ? p->options[k].name : k == n ? "help" : "version";
+            if (strncmp(o, name, len) != 0)
+                continue;
+            if (o[len] == '\0') {
+                exact = 1;
+                takes_value = k < n && p->options[k].kind != OPT_FLAG;
+            } else {
+                longer = o;
+            }
         }
-        if (exact) {
-            if (exact->kind != OPT_FLAG && !eq)
-                i++;
-        } else if (longer && strncmp("help", name, len) != 0 && strncmp("version", name, len) != 0) {
+        if (exact)
+            i += takes_value && !eq;
+        else if (longer)
             cli_die(EXIT_USAGE, "unknown option '--%.*s' (options are not abbreviated: --%s?)",
-                    (int)len, name, longer->name);
-        }
+                    (int)len, name, longer);
     }
 }
 

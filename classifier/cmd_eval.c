@@ -101,7 +101,6 @@ static void apply_label_map(eval *e, size_t r)
     }
 }
 
-/* Scores every row, its text rewritten by `kind` first when kind >= 0. */
 /* A model crossed with stance targets needs each row's, as incite-score
  * does (rows without one were scored uncrossed, and counted); a target it
  * never saw is worth a warning. */
@@ -124,6 +123,7 @@ static void check_targets(const incite_dataset *d, const incite_model *m, const 
                 path, missing, (unsigned long long)incite_dataset_line(d, first));
 }
 
+/* Scores every row, its text rewritten by `kind` first when kind >= 0. */
 static void score_rows(eval *e, const incite_dataset *d, const incite_model *m, int kind,
                        uint64_t seed)
 {

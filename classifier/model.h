@@ -72,6 +72,9 @@ struct incite_model {
     size_t nmeta;
 };
 
+/* The longest metadata string a model file may hold (model_io.c). */
+#define MODEL_META_MAX (1u << 20)
+
 /* A model with cfg, labels and kind set and nothing else. */
 incite_model *model_new(const incite_config *cfg, size_t nlabels, char *const *labels);
 

@@ -732,7 +732,7 @@ static int read_meta(loader *L)
     if (r->short_read || n > 4096 || (uint64_t)n * 8 > r->n - r->i)
         return bad(L, "metadata count out of range");
     for (uint32_t i = 0; i < n; i++) {
-        char *k = get_str(r, 1024), *v = get_str(r, 1 << 20);
+        char *k = get_str(r, 1024), *v = get_str(r, MODEL_META_MAX);
         int rc = (k && v)  ? model_set_meta(L->m, k, v)
                  : r->oom ? set_error(INCITE_ENOMEM, "out of memory")
                           : bad(L, "bad metadata string");

@@ -16,6 +16,7 @@
  * a model depends on the data, options and seed only - not on --threads,
  * whose workers are processes (rand() is process-wide state).
  */
+#define _GNU_SOURCE   /* pipe2() */
 #include <errno.h>
 #include <fcntl.h>
 #include <linear.h>
@@ -895,13 +896,12 @@ static int run_jobs(const trainer *t, const grid_point *grid, const job *jobs, s
                 next++;   /* kept for the end: it must run in this process */
                 continue;
             }
-            int p[2];
-            if (pipe(p) != 0) {
+            int p[2];   /* close-on-exec at once: a host thread's fork and exec must
+                           not keep a write end, or the end of file never comes */
+            if (pipe2(p, O_CLOEXEC) != 0) {
                 rc = set_error(INCITE_EIO, "pipe failed: %s", strerror(errno));
                 break;
             }
-            fcntl(p[0], F_SETFD, FD_CLOEXEC);   /* a host's exec needs neither */
-            fcntl(p[1], F_SETFD, FD_CLOEXEC);
             pid_t parent = getpid(), c = fork();
             if (c < 0) {
                 rc = set_error(INCITE_EIO, "fork failed: %s", strerror(errno));
@@ -969,12 +969,18 @@ static int run_jobs(const trainer *t, const grid_point *grid, const job *jobs, s
             if (t->o->progress)
                 t->o->progress(t->o->progress_ctx, "fitting", (int)++done, (int)njobs);
         }
-        if (rc)   /* the others' work is lost anyway: stop them now */
+        if (rc)   /* the others' work is lost anyway: stop them now (below) */
             break;
     }
-    for (size_t i = 0; i < next; i++)   /* after a failure: ours only, then reaped */
+    /* After a failure: ours only, with SIGKILL (a worker is a fork of the
+     * host, whose SIGTERM handling it would have), unless its pipe says it
+     * has exited already (a host's SIGCHLD handler may have reaped it, and
+     * its pid be another process's now); then reaped. */
+    for (size_t i = 0; i < next; i++)
         if (pid[i] > 0) {
-            kill(pid[i], SIGTERM);
+            struct pollfd gone = {.fd = fd[i], .events = POLLIN};
+            if (poll(&gone, 1, 0) == 0)
+                kill(pid[i], SIGKILL);
             close(fd[i]);
             while (waitpid(pid[i], NULL, 0) < 0 && errno == EINTR)
                 ;
@@ -1161,6 +1167,14 @@ static int record_targets(const trainer *t, incite_model *m)
         for (char *c = names[lo]; *c; c++)
             *c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
         bytes += strlen(names[lo]) + 2;
+    }
+    /* the loader takes metadata strings of up to 1 MiB: past a quarter
+     * of it (some 15,000 targets), none is listed and none is checked */
+    if (17 * k > MODEL_META_MAX / 4 || bytes > MODEL_META_MAX / 4) {
+        char note[64];
+        snprintf(note, sizeof note, "%zu targets, too many to list", k);
+        rc = model_set_meta(m, "targets", note);
+        goto done;
     }
     hex = malloc(17 * k + 1);
     list = malloc(bytes);

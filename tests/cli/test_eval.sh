@@ -64,6 +64,13 @@ expect_match "evaluation: an unknown target is named" "tg-odd.tsv:3: stance targ
 expect "evaluation: a target in another ASCII case is known" "1" "$(grep -c "not one the model" "$TMP/err")"
 printf 'no way\n' | score -q -m "$TMP/tg.model" --target abortion >/dev/null 2>"$TMP/err"
 expect_match "scoring: an unknown target is named" "stdin:1: stance target 'abortion' is not one" "$(cat "$TMP/err")"
+# past some 15,000 targets none is listed (the loader takes metadata of up
+# to 1 MiB, and 62,000 targets once made a model nothing could load)
+awk 'BEGIN { print "label\ttarget\ttext"; for (i = 0; i < 16000; i++)
+             printf "%s\tt%d\tpost %d\n", i % 2 ? "favor" : "against", i, i }' > "$TMP/many.tsv"
+train --cv 0 --hash-bits 12 -o "$TMP/many.model" "$TMP/many.tsv" 2>/dev/null
+expect_match "16,000 targets: not listed" "targets	16000 targets, too many to list" \
+    "$(eval_ --info -m "$TMP/many.model")"
 out=$(eval_ -m "$TMP/st.model" --perturb leet "$TMP/st.tsv")
 expect_match "--perturb: the clean row has its stance F1" "^none {12}[01]\.[0-9]{4} {4}[01]\.[0-9]{4} {10}[01]\.[0-9]{4}$" "$out"
 

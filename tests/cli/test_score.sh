@@ -139,4 +139,11 @@ done
 # a closed pipe ends the run quietly and at once
 yes 'kill them all' | head -200000 | score $M 2>"$TMP/err" | head -1 >/dev/null
 expect "closed pipe: nothing on stderr" "" "$(cat "$TMP/err")"
+# options are spelled in full, --help and --version too; short ones cluster
+score --vers >/dev/null 2>"$TMP/err"
+expect_status "--vers is not --version" 2 $?
+expect_match "--vers: the option meant" "options are not abbreviated: --version\?" "$(cat "$TMP/err")"
+printf 'hello\n' | score -qm models/default.model >/dev/null
+expect_status "-qm MODEL: -m takes the next argument" 0 $?
+
 finish
