@@ -150,28 +150,30 @@ static void test_round_trip_and_scores(void **state)
     incite_dataset_free(d);
 }
 
+/* Whether two models save to the same bytes. */
+static void assert_same_model(const incite_model *x, const incite_model *y)
+{
+    const char *px = tmp_path("x.model"), *py = tmp_path("y.model");
+    assert_int_equal(incite_model_save(x, px), INCITE_OK);
+    assert_int_equal(incite_model_save(y, py), INCITE_OK);
+    size_t nx, ny;
+    unsigned char *bx = slurp(px, &nx), *by = slurp(py, &ny);
+    assert_int_equal(nx, ny);
+    assert_memory_equal(bx, by, nx);
+    free(bx);
+    free(by);
+    unlink(px);
+    unlink(py);
+}
+
 static void test_reproducible_and_thread_independent(void **state)
 {
     (void)state;
     incite_dataset *d = load_tiny();
     incite_model *a = train_tiny(d, 1, INCITE_MULTI_OVO), *b = train_tiny(d, 1, INCITE_MULTI_OVO),
                  *c = train_tiny(d, 3, INCITE_MULTI_OVO);
-    const char *pa = tmp_path("a.model"), *pb = tmp_path("b.model"), *pc = tmp_path("c.model");
-    assert_int_equal(incite_model_save(a, pa), INCITE_OK);
-    assert_int_equal(incite_model_save(b, pb), INCITE_OK);
-    assert_int_equal(incite_model_save(c, pc), INCITE_OK);
-    size_t na, nb, nc;
-    unsigned char *xa = slurp(pa, &na), *xb = slurp(pb, &nb), *xc = slurp(pc, &nc);
-    assert_int_equal(na, nb);
-    assert_memory_equal(xa, xb, na);
-    assert_int_equal(na, nc);
-    assert_memory_equal(xa, xc, na);
-    free(xa);
-    free(xb);
-    free(xc);
-    unlink(pa);
-    unlink(pb);
-    unlink(pc);
+    assert_same_model(a, b);
+    assert_same_model(a, c);
     incite_model_free(a);
     incite_model_free(b);
     incite_model_free(c);
@@ -187,10 +189,6 @@ static void test_workers_in_a_host_with_children(void **state)
     (void)state;
     incite_dataset *d = load_tiny();
     incite_model *ref = train_tiny(d, 1, INCITE_MULTI_OVO);
-    const char *pr = tmp_path("ref.model"), *pm = tmp_path("host.model");
-    assert_int_equal(incite_model_save(ref, pr), INCITE_OK);
-    size_t nr, nm;
-    unsigned char *xr = slurp(pr, &nr);
     for (int ignore = 0; ignore < 2; ignore++) {
         void (*old)(int) = signal(SIGCHLD, ignore ? SIG_IGN : SIG_DFL);
         pid_t host_child = fork();
@@ -198,19 +196,12 @@ static void test_workers_in_a_host_with_children(void **state)
         if (host_child == 0)
             _exit(0);   /* exits at once, while the workers start */
         incite_model *m = train_tiny(d, 2, INCITE_MULTI_OVO);
-        assert_int_equal(incite_model_save(m, pm), INCITE_OK);
-        unsigned char *xm = slurp(pm, &nm);
-        assert_int_equal(nm, nr);
-        assert_memory_equal(xm, xr, nr);
-        free(xm);
+        assert_same_model(m, ref);
         incite_model_free(m);
         if (!ignore)   /* still ours to reap: the library left it alone */
             assert_int_equal(waitpid(host_child, NULL, 0), host_child);
         signal(SIGCHLD, old);
     }
-    free(xr);
-    unlink(pr);
-    unlink(pm);
     incite_model_free(ref);
     incite_dataset_free(d);
 }
