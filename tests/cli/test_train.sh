@@ -67,6 +67,16 @@ expect_match "--skip-bad reports the count" "skipped 1 bad rows" "$(cat "$TMP/er
 eval_ --skip-bad -m "$TMP/x.model" "$TMP/bad.tsv" 2>"$TMP/err" >/dev/null
 expect_match "incite-eval --skip-bad reports the count too" "skipped 1 bad rows" "$(cat "$TMP/err")"
 
+# --class-weights' form is a usage error before the data is read; a label
+# the data lacks can only be found in the data
+for cw in attack attack:-1 attack:2, attack:2,attack:3 :2 attack:2x; do
+    train $OPTS --class-weights "$cw" -o "$TMP/x.model" $DATA 2>"$TMP/err"
+    expect_status "--class-weights $cw" 2 $?
+done
+train $OPTS --class-weights zzz:2 -o "$TMP/x.model" $DATA 2>"$TMP/err"
+expect_status "--class-weights naming no label of the data" 1 $?
+expect_match "--class-weights naming no label: why" "no label 'zzz' in the data" "$(cat "$TMP/err")"
+
 # options the solver would not read are refused, not ignored
 train $OPTS --kernel rbf -o "$TMP/x.model" $DATA 2>"$TMP/err"
 expect_status "--kernel without --solver libsvm" 2 $?
