@@ -33,29 +33,35 @@ void cli_warn(const char *fmt, ...)
 void cli_check_target(const incite_model *m, const char *file, unsigned long long line,
                       const char *target)
 {
-    enum { KEEP = 32 };
-    static char *warned[KEEP];
-    static size_t nwarned;
+    /* incite-score calls this for every post, on its one emitting thread:
+     * the targets seen so far answer without the model's lookup (posts
+     * come with few targets); ASCII case aside, as the model matches */
+    enum { KEEP = 64 };
+    static char *seen[KEEP];
+    static size_t nseen;
     static int full;
-    if (!target || incite_model_knows_target(m, target) != 0)
+    if (!target)
         return;
-    for (size_t i = 0; i < nwarned; i++)   /* matching is blind to ASCII case: so is this */
-        if (strcasecmp(warned[i], target) == 0)
+    for (size_t i = 0; i < nseen; i++)
+        if (strcasecmp(seen[i], target) == 0)
             return;
-    if (nwarned == KEEP) {
+    int known = incite_model_knows_target(m, target);
+    int kept = nseen < KEEP && (seen[nseen] = strdup(target)) != NULL;
+    nseen += (size_t)kept;
+    if (known != 0)
+        return;
+    if (!kept) {
         if (!full++)
-            cli_warn("warning: more unknown stance targets follow; not reported");
+            cli_warn("warning: more stance targets than this program keeps track of: unknown "
+                     "ones from here on are not reported");
         return;
     }
-    if (!(warned[nwarned] = strdup(target)))
-        return;
-    nwarned++;
-    const char *known = incite_model_meta(m, "targets");
-    if (!known || strlen(known) > 200)
-        known = "incite-eval --info lists them";
+    const char *names = incite_model_meta(m, "targets");
+    if (!names || strlen(names) > 200)
+        names = "incite-eval --info lists them";
     cli_warn("warning: %s:%llu: stance target '%s' is not one the model was trained with (%s): "
              "its target features carry nothing",
-             file, line, target, known);
+             file, line, target, names);
 }
 
 void cli_die(int status, const char *fmt, ...)

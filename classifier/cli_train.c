@@ -116,41 +116,6 @@ static const char *grid_g_arg(const char *arg, void *dest)
                 "want numbers from 1e-09 to 1e+06 (as --gamma), separated by commas");
 }
 
-/* --class-weights' form, checked before any data is read (whether each
- * label is in the data only the data can tell): label:weight items,
- * comma-separated, each label once, each weight a positive number. */
-static const char *class_weights_arg(const char *arg, void *dest)
-{
-    (void)dest;
-    static const char *const want = "want LABEL:WEIGHT[,LABEL:WEIGHT...], each weight a positive "
-                                    "number and each label once";
-    for (const char *s = arg;;) {
-        const char *colon = strchr(s, ':'), *comma = strchr(s, ',');
-        if (!comma)
-            comma = s + strlen(s);
-        if (!colon || colon > comma || colon == s)
-            return want;
-        char *end;
-        errno = 0;
-        double w = strtod(colon + 1, &end);
-        if (errno || end != comma || !(w > 0) || !isfinite(w))
-            return want;
-        for (const char *t = arg; t < s;) {   /* the labels before this one */
-            const char *tc = strchr(t, ':');
-            if ((size_t)(tc - t) == (size_t)(colon - s) && memcmp(t, s, (size_t)(colon - s)) == 0)
-                return want;
-            t = strchr(t, ',') + 1;
-        }
-        if (!*comma)
-            break;
-        s = comma + 1;
-        if (!*s)
-            return want;   /* a trailing comma */
-    }
-    class_weights = arg;
-    return NULL;
-}
-
 static const cli_option table[] = {
     {"solver", 0, OPT_CHOICE, "NAME", "solver (default liblinear)", &solver, 0, 0, solvers, NULL},
     {"kernel", 0, OPT_CHOICE, "NAME", "LIBSVM kernel (default linear)", &kernel, 0, 0, kernels, NULL},
@@ -168,8 +133,8 @@ static const cli_option table[] = {
     {"degree", 0, OPT_LONG, "D", "poly kernel degree (default 3)", &degree, 1, 10, NULL, NULL},
     {"class-weight", 0, OPT_CHOICE, "HOW", "class weights (default balanced: n / (k * n_label))",
      &class_weight, 0, 0, weightings, NULL},
-    {"class-weights", 0, OPT_CALL, "L:W,...", "multiply the weight of label L by W",
-     NULL, 0, 0, NULL, class_weights_arg},
+    {"class-weights", 0, OPT_STRING, "L:W,...", "multiply the weight of label L by W",
+     &class_weights, 0, 0, NULL, NULL},
     {"cv", 0, OPT_LONG, "K",
      "cross-validation folds: incite-train calibrates and measures on them (default 5); "
      "incite-eval --cv K evaluates the options by them, in place of -m",
@@ -214,7 +179,7 @@ const cli_option *train_option_table(void)
     return table;
 }
 
-void train_options_finish(incite_train_options *o, int has_target)
+void train_options_finish(incite_train_options *o)
 {
     incite_train_options_default(o);
     incite_config *f = &o->features;
@@ -267,7 +232,15 @@ void train_options_finish(incite_train_options *o, int has_target)
         f->signed_hash = 0;
     if (fold >= 0)
         f->fold = (uint32_t)fold;
-    f->target_cross = (uint8_t)(has_target && !no_target_cross);
+    /* the library's checks: a malformed --class-weights is a usage error,
+     * not the training file's */
+    if (incite_train_options_check(o))
+        cli_die(EXIT_USAGE, "%s", incite_last_error());
+}
+
+void train_options_targets(incite_train_options *o, int has_target)
+{
+    o->features.target_cross = (uint8_t)(has_target && !no_target_cross);
 }
 
 /* Whether every row was predicted one label (its index in *label). */

@@ -14,9 +14,14 @@ const cli_option *train_option_table(void);
 /* Whether --cv was given. */
 int train_options_cv_given(void);
 
-/* Fills *o from the defaults and what the table parsed; the data's
- * target column turns target crossing on unless --no-target-cross. */
-void train_options_finish(incite_train_options *o, int has_target);
+/* Fills *o from the defaults and what the table parsed, and ends the
+ * program with a usage error if the library would refuse them: call it
+ * before reading any data. */
+void train_options_finish(incite_train_options *o);
+
+/* The data's target column turns target crossing on, unless
+ * --no-target-cross. */
+void train_options_targets(incite_train_options *o, int has_target);
 
 /* Warns on stderr when solver runs stopped at their iteration cap (not
  * converged), as scikit-learn's ConvergenceWarning does; with verbose,

@@ -492,15 +492,12 @@ int main(int argc, char **argv)
             cli_die(EXIT_USAGE, "--%s is a training option, for --cv; -m MODEL is evaluated as it "
                                 "was trained",
                     t->name);
-    uint64_t perturb_seed = 0;
-    if (perturb_list) {
-        if (!model_path)
-            cli_die(EXIT_USAGE, "--perturb needs a model (-m)");
+    if (perturb_list && !model_path)
+        cli_die(EXIT_USAGE, "--perturb needs a model (-m)");
+    if (perturb_list)
         parse_perturb();
-        incite_train_options o;   /* --seed; and any usage error now, not after the report */
-        train_options_finish(&o, 0);
-        perturb_seed = o.seed;
-    }
+    incite_train_options o;   /* --seed (of --perturb), and any usage error now */
+    train_options_finish(&o);
     const char *path = argv[first];
     incite_dataset *d = data_read(path);
     if (incite_dataset_skipped(d))
@@ -528,8 +525,7 @@ int main(int argc, char **argv)
         check_targets(d, model, path);
         score_rows(&e, d, model, -1, 0);   /* e.label points into the model: freed at the end */
     } else {
-        incite_train_options o;
-        train_options_finish(&o, incite_dataset_has_target(d));
+        train_options_targets(&o, incite_dataset_has_target(d));
         if (!train_options_cv_given() || o.folds < 2)
             cli_die(EXIT_USAGE, "give -m MODEL, or --cv K with K >= 2 (see --help)");
         incite_cv_result cv;
@@ -560,7 +556,7 @@ int main(int argc, char **argv)
     if (by_script)
         report_by_script(&e, d);
     if (perturb_list)
-        report_perturbed(&e, d, model, &m, stance, perturb_seed);
+        report_perturbed(&e, d, model, &m, stance, o.seed);
     if (json)
         printf("}\n");
     if (errors_n > 0)

@@ -51,11 +51,12 @@ int main(int argc, char **argv)
         cli_die(EXIT_USAGE, "give exactly one training file (see --help)");
     const char *path = argv[first];
     tty = isatty(STDERR_FILENO);
+    incite_train_options o;
+    train_options_finish(&o);   /* usage errors before the data is read */
     incite_dataset *d = data_read(path);
     if (incite_dataset_skipped(d))
         cli_warn("%s: skipped %zu bad rows", path, incite_dataset_skipped(d));
-    incite_train_options o;
-    train_options_finish(&o, incite_dataset_has_target(d));
+    train_options_targets(&o, incite_dataset_has_target(d));
     o.flag_label = flag;
     o.progress = (tty || verbose) ? progress : NULL;
     incite_model *m;

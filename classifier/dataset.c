@@ -125,6 +125,22 @@ static void sort_labels(incite_dataset *d)
         d->label[r] = map[d->label[r]];
 }
 
+/* The columns a header must have: the label's, and a target's or
+ * weight's asked for by name (else the model would silently not cross
+ * with targets, or every row count once). */
+static int check_header(const incite_reader *r, const incite_reader_options *ro, const char *name)
+{
+    static const incite_field_kind needed[] = {INCITE_FIELD_LABEL, INCITE_FIELD_TARGET,
+                                               INCITE_FIELD_WEIGHT};
+    for (size_t k = 0; k < sizeof needed / sizeof needed[0]; k++) {
+        incite_field_kind f = needed[k];
+        if ((f == INCITE_FIELD_LABEL || ro->column[f]) && !incite_reader_has_field(r, f))
+            return set_error(INCITE_EFORMAT, "%s:1: the header has no '%s' column", name,
+                             ro->column[f] ? ro->column[f] : incite_field_name(f));
+    }
+    return INCITE_OK;
+}
+
 int incite_dataset_read(FILE *fp, const char *name, const incite_reader_options *o,
                         int skip_bad, incite_skip_fn on_skip, void *ctx, incite_dataset **out)
 {
@@ -143,24 +159,9 @@ int incite_dataset_read(FILE *fp, const char *name, const incite_reader_options 
     int rc = INCITE_OK;
     uint64_t h = hash_seed(0, 11);
     incite_record rec;
-    int got;
+    int got, header_checked = 0;
     while ((got = incite_reader_next(r, &rec)) == 1) {
-        if (d->n == 0 && !incite_reader_has_field(r, INCITE_FIELD_LABEL)) {
-            rc = set_error(INCITE_EFORMAT, "%s:1: the header has no '%s' column", name,
-                           ro.column[INCITE_FIELD_LABEL] ? ro.column[INCITE_FIELD_LABEL] : "label");
-            break;
-        }
-        /* a weight column asked for by name must be there: else every row
-         * would silently count once */
-        /* a target or weight column asked for by name must be there: else
-         * the model would silently not cross with targets, or every row
-         * count once */
-        static const incite_field_kind named[] = {INCITE_FIELD_TARGET, INCITE_FIELD_WEIGHT};
-        for (size_t k = 0; d->n == 0 && !rc && k < sizeof named / sizeof named[0]; k++)
-            if (ro.column[named[k]] && !incite_reader_has_field(r, named[k]))
-                rc = set_error(INCITE_EFORMAT, "%s:1: the header has no '%s' column", name,
-                               ro.column[named[k]]);
-        if (rc)
+        if (!header_checked++ && (rc = check_header(r, &ro, name)))
             break;
         double weight = 1.0;
         const char *why = rec.error ? rec.error : check_labelled(&rec, &weight);
@@ -199,11 +200,9 @@ int incite_dataset_read(FILE *fp, const char *name, const incite_reader_options 
     }
     if (got < 0)
         rc = got;
-    /* a header and no rows: the missing column is the news, not the rows */
-    if (!rc && d->n == 0 && d->skipped == 0 && incite_reader_has_header(r) &&
-        !incite_reader_has_field(r, INCITE_FIELD_LABEL))
-        rc = set_error(INCITE_EFORMAT, "%s:1: the header has no '%s' column", name,
-                       ro.column[INCITE_FIELD_LABEL] ? ro.column[INCITE_FIELD_LABEL] : "label");
+    /* a header and no rows: a missing column is the news, not the rows */
+    if (!rc && !header_checked && incite_reader_has_header(r))
+        rc = check_header(r, &ro, name);
     incite_reader_free(r);
     if (rc) {
         incite_dataset_free(d);

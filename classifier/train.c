@@ -1122,6 +1122,20 @@ static int flag_curve(const trainer *t, const double *prob, int flag, incite_mod
     return INCITE_OK;
 }
 
+/* A training row by its stance target's hash. */
+typedef struct keyed {
+    uint64_t hash;
+    size_t row;
+} keyed;
+
+static int by_hash_then_row(const void *a, const void *b)
+{
+    const keyed *x = a, *y = b;
+    if (x->hash != y->hash)
+        return (x->hash > y->hash) - (x->hash < y->hash);
+    return (x->row > y->row) - (x->row < y->row);
+}
+
 static int by_name(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -1129,44 +1143,34 @@ static int by_name(const void *a, const void *b)
 
 /* The training targets, for incite_model_knows_target(): their hashes
  * ("target_hashes", see model.c) and, for people, their names in ASCII
- * lower case ("targets", comma-separated). */
+ * lower case ("targets", comma-separated).  Rows sorted by their
+ * target's hash, then by row: each run of one hash is one target, named
+ * by its first row. */
 static int record_targets(const trainer *t, incite_model *m)
 {
-    uint64_t *h = malloc((t->n ? t->n : 1) * sizeof *h);
+    keyed *rows = malloc((t->n ? t->n : 1) * sizeof *rows);
     char **names = calloc(t->n ? t->n : 1, sizeof *names);
     char *hex = NULL, *list = NULL;
     size_t k = 0, bytes = 1;
     int rc = INCITE_OK;
-    if (!h || !names) {
+    if (!rows || !names) {
         rc = set_error(INCITE_ENOMEM, "out of memory");
         goto done;
     }
     for (size_t r = 0; r < t->n; r++)
-        h[r] = target_hash(t->cfg.hash_seed, incite_dataset_target(t->d, r));
-    qsort(h, t->n, sizeof *h, by_uint64);
-    for (size_t r = 0; r < t->n; r++)
-        if (r == 0 || h[r] != h[r - 1])
-            h[k++] = h[r];
-    for (size_t r = 0; r < t->n; r++) {   /* one name per distinct hash */
-        const char *tg = incite_dataset_target(t->d, r);
-        uint64_t x = target_hash(t->cfg.hash_seed, tg);
-        size_t lo = 0, hi = k;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (h[mid] < x)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        if (names[lo])
+        rows[r] = (keyed){target_hash(t->cfg.hash_seed, incite_dataset_target(t->d, r)), r};
+    qsort(rows, t->n, sizeof *rows, by_hash_then_row);
+    for (size_t r = 0; r < t->n; r++) {
+        if (r > 0 && rows[r].hash == rows[r - 1].hash)
             continue;
-        if (!(names[lo] = strdup(tg))) {
+        if (!(names[k] = strdup(incite_dataset_target(t->d, rows[r].row)))) {
             rc = set_error(INCITE_ENOMEM, "out of memory");
             goto done;
         }
-        for (char *c = names[lo]; *c; c++)
+        for (char *c = names[k]; *c; c++)
             *c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
-        bytes += strlen(names[lo]) + 2;
+        bytes += strlen(names[k]) + 2;
+        rows[k++].hash = rows[r].hash;
     }
     /* the loader takes metadata strings of up to 1 MiB: past a quarter
      * of it (some 15,000 targets), none is listed and none is checked */
@@ -1183,7 +1187,7 @@ static int record_targets(const trainer *t, incite_model *m)
         goto done;
     }
     for (size_t i = 0; i < k; i++)
-        snprintf(hex + 17 * i, 18, "%016llx%s", (unsigned long long)h[i], i + 1 < k ? " " : "");
+        snprintf(hex + 17 * i, 18, "%016llx%s", (unsigned long long)rows[i].hash, i + 1 < k ? " " : "");
     hex[k ? 17 * k - 1 : 0] = '\0';
     qsort(names, k, sizeof *names, by_name);
     size_t at = 0;
@@ -1194,10 +1198,10 @@ static int record_targets(const trainer *t, incite_model *m)
     if (!rc)
         rc = model_set_meta(m, "targets", list);
 done:
-    for (size_t i = 0; names && i < t->n; i++)
+    for (size_t i = 0; names && i < k; i++)
         free(names[i]);
     free(names);
-    free(h);
+    free(rows);
     free(hex);
     free(list);
     return rc;
@@ -1303,38 +1307,49 @@ static int record_meta(const trainer *t, incite_model *m, const grid_point *g, c
 
 /* ---- the entry points ------------------------------------------------ */
 
+/* The form of --class-weights: label:weight items, comma-separated, each
+ * label once, each weight a positive number.  Whether each label is in
+ * the data, only the data tells (parse_class_weights()). */
+static int class_weight_syntax(const char *spec)
+{
+    for (const char *s = spec; s && *s;) {
+        const char *colon = strchr(s, ':'), *comma = strchr(s, ',');
+        if (!comma)
+            comma = s + strlen(s);
+        if (!colon || colon > comma || colon == s)
+            return set_error(INCITE_EINVAL, "class weights: want label:weight[,label:weight...]");
+        size_t n = (size_t)(colon - s);
+        char *end;
+        double w = strtod(colon + 1, &end);
+        if (end != comma || !(w > 0) || !isfinite(w))
+            return set_error(INCITE_EINVAL, "class weight for '%.*s' is not a positive number",
+                             (int)n, s);
+        for (const char *t = spec; t < s; t = strchr(t, ',') + 1)   /* the labels before */
+            if ((size_t)(strchr(t, ':') - t) == n && memcmp(t, s, n) == 0)
+                return set_error(INCITE_EINVAL, "class weights: label '%.*s' given twice", (int)n, s);
+        if (*comma && !comma[1])
+            return set_error(INCITE_EINVAL, "class weights: a comma with nothing after it");
+        s = *comma ? comma + 1 : comma;
+    }
+    return INCITE_OK;
+}
+
+/* The user's class weights by label (check_options() checked their form). */
 static int parse_class_weights(trainer *t)
 {
     for (size_t c = 0; c < t->k; c++)
         t->user_w[c] = 1.0;
-    const char *s = t->o->class_weights;
-    unsigned char seen[MODEL_MAX_LABELS] = {0};
-    while (s && *s) {
-        const char *colon = strchr(s, ':');
-        const char *comma = strchr(s, ',');
+    for (const char *s = t->o->class_weights; s && *s;) {
+        const char *colon = strchr(s, ':'), *comma = strchr(s, ',');
         if (!comma)
             comma = s + strlen(s);
-        if (!colon || colon > comma)
-            return set_error(INCITE_EINVAL, "class weights: want label:weight[,label:weight...]");
-        int found = 0;
-        for (size_t c = 0; c < t->k; c++) {
-            const char *name = incite_dataset_label_name(t->d, c);
-            if (strlen(name) == (size_t)(colon - s) && memcmp(name, s, (size_t)(colon - s)) == 0) {
-                char *end;
-                double w = strtod(colon + 1, &end);
-                if (end != comma || !(w > 0) || !isfinite(w))
-                    return set_error(INCITE_EINVAL, "class weight for '%s' is not a positive number", name);
-                if (seen[c]++)
-                    return set_error(INCITE_EINVAL, "class weights: label '%s' given twice", name);
-                t->user_w[c] = w;
-                found = 1;
-            }
-        }
-        if (!found)
-            return set_error(INCITE_EINVAL, "class weights: no label '%.*s' in the data",
-                             (int)(colon - s), s);
-        if (*comma && !comma[1])
-            return set_error(INCITE_EINVAL, "class weights: a comma with nothing after it");
+        size_t n = (size_t)(colon - s), c = 0;
+        while (c < t->k && (strlen(incite_dataset_label_name(t->d, c)) != n ||
+                            memcmp(incite_dataset_label_name(t->d, c), s, n) != 0))
+            c++;
+        if (c == t->k)
+            return set_error(INCITE_EINVAL, "class weights: no label '%.*s' in the data", (int)n, s);
+        t->user_w[c] = strtod(colon + 1, NULL);
         s = *comma ? comma + 1 : comma;
     }
     return INCITE_OK;
@@ -1372,7 +1387,13 @@ static int check_options(const incite_train_options *o)
         return set_error(INCITE_EINVAL, "coef0 must be within 1e6 of 0 and degree from 1 to 10");
     if (!(o->eps >= 0) || !isfinite(o->eps))
         return set_error(INCITE_EINVAL, "eps must be 0 (the solver's) or a positive number");
-    return INCITE_OK;
+    return class_weight_syntax(o->class_weights);
+}
+
+int incite_train_options_check(const incite_train_options *o)
+{
+    clear_error();
+    return check_options(o);
 }
 
 static int setup(trainer *t, const incite_dataset *d, const incite_train_options *o)

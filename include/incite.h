@@ -413,6 +413,10 @@ typedef struct incite_train_options {
 } incite_train_options;
 
 void incite_train_options_default(incite_train_options *o);
+/* What incite_train() checks of the options before it reads any data
+ * (ranges, grids, the form of class_weights): INCITE_OK or INCITE_EINVAL,
+ * for a caller to refuse bad options before any work. */
+int incite_train_options_check(const incite_train_options *o);
 
 /* What the solvers reported about their runs (LIBLINEAR's dual solvers
  * and LIBSVM report each run; a fit makes one per binary problem, one in
