@@ -257,8 +257,21 @@ void train_report_cv(const incite_train_options *o, const incite_dataset *d,
                      const incite_cv_result *r)
 {
     if (r->folds > 0 && r->folds < o->folds)
-        cli_warn("warning: --cv %d: the rarest label has only %d rows, so %d folds were used",
+        cli_warn("warning: --cv %d: the rarest label has only %d different posts, so %d folds "
+                 "were used",
                  o->folds, r->folds, r->folds);
+    if (r->repeated)
+        cli_warn("%zu rows repeat an earlier row's post (or differ only in what the features "
+                 "ignore): each was kept in one fold with its copies, so that no fold is tested "
+                 "on what it trained on",
+                 r->repeated);
+    if (r->conflicting)
+        cli_warn("warning: %zu repeated posts carry more than one label (the first: line %llu, "
+                 "'%s', repeats line %llu, '%s')",
+                 r->conflicting, (unsigned long long)incite_dataset_line(d, r->conflict_row[0]),
+                 incite_dataset_label_name(d, (size_t)incite_dataset_label(d, r->conflict_row[0])),
+                 (unsigned long long)incite_dataset_line(d, r->conflict_row[1]),
+                 incite_dataset_label_name(d, (size_t)incite_dataset_label(d, r->conflict_row[1])));
     /* A kernel with too small a C, for one, decides by its bias alone:
      * the model would label every post alike, and exit 0 says nothing. */
     int only;

@@ -591,6 +591,9 @@ static void setup_model(void)
         if (flag_name && incite_model_flag_label(R.model) != R.flag)
             cli_die(EXIT_USAGE, "--precision uses the curve of the model's own flag label '%s'",
                     incite_model_label(R.model, (size_t)incite_model_flag_label(R.model)));
+        if (!incite_model_meta(R.model, "cv_folds"))
+            cli_die(EXIT_FAILURE_RUN, "--precision: the model has no cross-validated precision "
+                                      "curve (trained with --cv 0 or 1): give --threshold");
         double recall;
         R.threshold = incite_model_threshold_for_precision(R.model, precision, &recall);
         if (isnan(R.threshold))

@@ -73,6 +73,11 @@ int main(int argc, char **argv)
             fprintf(stderr, "%s: cross-validated macro-F1 %s (%d folds, C %g)\n", cli_name, f1,
                     cv.folds, cv.best_C);
     }
+    if (cv.folds < 2)   /* deliberate, but not to be missed: nothing is calibrated */
+        cli_warn("--cv %d: no folds, so flag_prob and the other probabilities are a plain "
+                 "sigmoid of the margin, uncalibrated, and the model records no "
+                 "cross-validated figures",
+                 o.folds);
     train_report_cv(&o, d, &cv);
     train_report_solver("cross-validation", &cv.solver_cv, verbose);
     train_report_solver("final fit", &cv.solver_final, verbose);

@@ -127,6 +127,10 @@ typedef struct trainer {
     size_t *off, *len;         /* row -> its run in cache */
     int *fold;                 /* row -> fold */
     int folds;
+    size_t *group;             /* row -> first row of its group (see group_rows()) */
+    size_t repeated;           /* rows in another row's group */
+    size_t conflicting;        /* groups with more than one label */
+    size_t first_conflict;     /* the first row labelled otherwise than its group */
     int *reps;                 /* row -> times it enters training (weight) */
     double user_w[MODEL_MAX_LABELS]; /* --class-weights, 1 by default */
 } trainer;
@@ -177,16 +181,89 @@ static int featurize_all(trainer *t)
     return INCITE_OK;
 }
 
-/* Stratified folds: each label's rows shuffled, then dealt round-robin. */
-static void assign_folds(trainer *t)
+/* A training row by a hash: its features' (group_rows()) or its stance
+ * target's (record_targets()). */
+typedef struct keyed {
+    uint64_t hash;
+    size_t row;
+} keyed;
+
+static int by_hash_then_row(const void *a, const void *b)
+{
+    const keyed *x = a, *y = b;
+    if (x->hash != y->hash)
+        return (x->hash > y->hash) - (x->hash < y->hash);
+    return (x->row > y->row) - (x->row < y->row);
+}
+
+static int same_features(const trainer *t, size_t a, size_t b)
+{
+    return t->len[a] == t->len[b] &&
+           !memcmp(t->cache + t->off[a], t->cache + t->off[b], t->len[a] * sizeof *t->cache);
+}
+
+/* Groups rows whose features are identical: one post repeated, or posts
+ * the model cannot tell apart (a retweet whose mention differs).  Folds
+ * deal groups, not rows: a group split over folds tests the model on
+ * posts it trained on, which once lifted cross-validated macro-F1 from
+ * 0.56 to 0.71 (every 7th row of HASOC's training split three times).
+ * group[i] is the first row of i's group, so group[i] <= i. */
+static int group_rows(trainer *t)
+{
+    keyed *h = malloc((t->n ? t->n : 1) * sizeof *h);
+    unsigned char *conflict = calloc(t->n ? t->n : 1, 1);   /* by first row */
+    if (!h || !conflict) {
+        free(h);
+        free(conflict);
+        return set_error(INCITE_ENOMEM, "out of memory");
+    }
+    const uint64_t seed = hash_seed(0, 5);
+    for (size_t i = 0; i < t->n; i++)
+        h[i] = (keyed){hash_bytes(seed, (const char *)(t->cache + t->off[i]),
+                                  t->len[i] * sizeof *t->cache),
+                       i};
+    qsort(h, t->n, sizeof *h, by_hash_then_row);
+    t->repeated = t->conflicting = 0;
+    for (size_t a = 0, b; a < t->n; a = b) {
+        for (b = a + 1; b < t->n && h[b].hash == h[a].hash; b++)
+            ;
+        /* a run of one hash, by row: each row joins the first identical
+         * row before it (posts that share a hash by chance stay apart) */
+        for (size_t i = a; i < b; i++) {
+            size_t r = h[i].row, g = r;
+            for (size_t j = a; j < i && g == r; j++)
+                if (t->group[h[j].row] == h[j].row && same_features(t, h[j].row, r))
+                    g = h[j].row;
+            t->group[r] = g;
+            if (g == r)
+                continue;
+            t->repeated++;
+            if (incite_dataset_label(t->d, r) != incite_dataset_label(t->d, g) && !conflict[g]) {
+                conflict[g] = 1;
+                if (!t->conflicting++ || r < t->first_conflict)
+                    t->first_conflict = r;
+            }
+        }
+    }
+    free(h);
+    free(conflict);
+    return INCITE_OK;
+}
+
+/* Stratified folds of groups: each label's groups (by their first row's
+ * label) shuffled, then dealt round-robin; every row follows its group.
+ * Without repeated posts, every row is a group and this deals rows. */
+static int assign_folds(trainer *t)
 {
     uint64_t s = t->o->seed ^ 0xf01d5ull;
-    size_t *rows = malloc(t->n * sizeof *rows);
+    size_t *rows = malloc((t->n ? t->n : 1) * sizeof *rows);
+    if (!rows)
+        return set_error(INCITE_ENOMEM, "out of memory");
     int next = 0;
     for (size_t c = 0; c < t->k; c++) {
         size_t m = 0;
         for (size_t i = 0; i < t->n; i++)
-            if ((size_t)incite_dataset_label(t->d, i) == c)
+            if (t->group[i] == i && (size_t)incite_dataset_label(t->d, i) == c)
                 rows[m++] = i;
         for (size_t i = m; i > 1; i--) {
             size_t j = (size_t)(next_rand(&s) % i);
@@ -198,6 +275,63 @@ static void assign_folds(trainer *t)
             t->fold[rows[i]] = next++ % t->folds;   /* continue across labels */
     }
     free(rows);
+    for (size_t i = 0; i < t->n; i++)
+        t->fold[i] = t->fold[t->group[i]];
+    return INCITE_OK;
+}
+
+/* Groups the rows, then deals the groups to folds: no more folds than
+ * the rarest label has distinct posts, so that each fold can hold one of
+ * each label; and each label on both sides of every fold. */
+static int make_folds(trainer *t)
+{
+    int rc = group_rows(t);
+    if (rc)
+        return rc;
+    keyed *lg = malloc((t->n ? t->n : 1) * sizeof *lg);   /* (label, group) */
+    if (!lg)
+        return set_error(INCITE_ENOMEM, "out of memory");
+    for (size_t i = 0; i < t->n; i++)
+        lg[i] = (keyed){(uint64_t)incite_dataset_label(t->d, i), t->group[i]};
+    qsort(lg, t->n, sizeof *lg, by_hash_then_row);
+    size_t posts[MODEL_MAX_LABELS] = {0}, rows[MODEL_MAX_LABELS] = {0};
+    for (size_t i = 0; i < t->n; i++) {
+        rows[lg[i].hash]++;
+        posts[lg[i].hash] += i == 0 || lg[i].hash != lg[i - 1].hash || lg[i].row != lg[i - 1].row;
+    }
+    free(lg);
+    size_t rarest = 0;
+    for (size_t c = 1; c < t->k; c++)
+        if (posts[c] < posts[rarest])
+            rarest = c;
+    if (posts[rarest] < 2)
+        return set_error(INCITE_EINVAL,
+                         "label '%s': its %zu rows are one post (or posts with the same "
+                         "features) repeated; cross-validation keeps a post's copies in one "
+                         "fold, so every label needs at least 2 different posts",
+                         incite_dataset_label_name(t->d, rarest), rows[rarest]);
+    if (t->folds > (int)posts[rarest])
+        t->folds = (int)posts[rarest];
+    if ((rc = assign_folds(t)))
+        return rc;
+    /* A label whose posts are all copies of posts labelled otherwise
+     * follows their folds, and may land in one. */
+    for (size_t c = 0; c < t->k; c++) {
+        int first = -1, spread = 0;
+        for (size_t i = 0; i < t->n && !spread; i++)
+            if ((size_t)incite_dataset_label(t->d, i) == c) {
+                if (first < 0)
+                    first = t->fold[i];
+                spread = t->fold[i] != first;
+            }
+        if (!spread)
+            return set_error(INCITE_EINVAL,
+                             "label '%s': its posts repeat posts labelled otherwise, and all "
+                             "fell in one fold with them; cross-validation needs the label "
+                             "on both sides of every fold",
+                             incite_dataset_label_name(t->d, c));
+    }
+    return INCITE_OK;
 }
 
 /* ---- one fit -------------------------------------------------------- */
@@ -1122,20 +1256,6 @@ static int flag_curve(const trainer *t, const double *prob, int flag, incite_mod
     return INCITE_OK;
 }
 
-/* A training row by its stance target's hash. */
-typedef struct keyed {
-    uint64_t hash;
-    size_t row;
-} keyed;
-
-static int by_hash_then_row(const void *a, const void *b)
-{
-    const keyed *x = a, *y = b;
-    if (x->hash != y->hash)
-        return (x->hash > y->hash) - (x->hash < y->hash);
-    return (x->row > y->row) - (x->row < y->row);
-}
-
 static int by_name(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -1464,19 +1584,18 @@ static int setup(trainer *t, const incite_dataset *d, const incite_train_options
     if (t->folds > 1 && least < 2)
         return set_error(INCITE_EINVAL, "label '%s' has only %zu row: every label needs at least 2 "
                          "(cross-validation calibrates the model)", incite_dataset_label_name(d, rarest), least);
-    if (t->folds > (int)least)
-        t->folds = (int)least;   /* stratified folds need a row of each label */
     t->reps = malloc(t->n * sizeof *t->reps);
     t->fold = calloc(t->n, sizeof *t->fold);
-    if (!t->reps || !t->fold)
+    t->group = malloc((t->n ? t->n : 1) * sizeof *t->group);
+    if (!t->reps || !t->fold || !t->group)
         return set_error(INCITE_ENOMEM, "out of memory");
     for (size_t i = 0; i < t->n; i++)   /* whole numbers up to 1000: dataset.c */
         t->reps[i] = (int)incite_dataset_weight(d, i);
-    if (t->folds > 1)
-        assign_folds(t);
     set_print_string_function(solver_message);
     svm_set_print_string_function(solver_message);
-    return featurize_all(t);
+    if ((rc = featurize_all(t)))
+        return rc;
+    return t->folds > 1 ? make_folds(t) : INCITE_OK;
 }
 
 static void teardown(trainer *t)
@@ -1485,6 +1604,7 @@ static void teardown(trainer *t)
     free(t->off);
     free(t->len);
     free(t->fold);
+    free(t->group);
     free(t->reps);
 }
 
@@ -1629,7 +1749,12 @@ static int train_or_validate(const incite_dataset *d, const incite_train_options
     }
     if (cv) {
         *cv = (incite_cv_result){.n = t.n, .nlabels = t.k, .folds = cv_folds, .pred = pred,
-                                 .prob = prob, .best_C = grid[best].C, .best_gamma = grid[best].gamma};
+                                 .prob = prob, .best_C = grid[best].C, .best_gamma = grid[best].gamma,
+                                 .repeated = t.repeated, .conflicting = t.conflicting};
+        if (t.conflicting) {
+            cv->conflict_row[0] = t.first_conflict;
+            cv->conflict_row[1] = t.group[t.first_conflict];
+        }
         for (size_t j = 0; j < njobs; j++)
             add_stats(want_final && j == njobs - 1 ? &cv->solver_final : &cv->solver_cv,
                       &sh.stats[j]);

@@ -439,6 +439,13 @@ typedef struct incite_cv_result {
     double best_C, best_gamma; /* chosen by the grid, or the options' */
     incite_solver_stats solver_cv;    /* every cross-validation fit */
     incite_solver_stats solver_final; /* the final fit */
+    /* Rows whose features repeat an earlier row's (the same post, or
+     * posts that differ only in what the features ignore): folds keep a
+     * post's copies together, so none is tested on what it trained on.
+     * Counted with folds >= 2 only. */
+    size_t repeated;           /* rows that repeat an earlier row */
+    size_t conflicting;        /* repeated posts with more than one label */
+    size_t conflict_row[2];    /* the first such: a row and the earlier one it repeats */
 } incite_cv_result;
 void incite_cv_result_free(incite_cv_result *r);
 

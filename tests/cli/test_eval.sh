@@ -100,7 +100,7 @@ eval_ --cv 3 --hash-bits 12 --min-df 1 --grid-C 0.1,1 $DATA 2>"$TMP/err" >/dev/n
 expect_match "grid: the chosen C, and a warning" "the grid chose C [0-9.]+ by these folds' macro-F1, so their figures are optimistic" "$(cat "$TMP/err")"
 printf 'label\ttext\na\tone\na\ttwo\na\tthree\nb\tfour\nb\tfive\n' > "$TMP/two.tsv"
 eval_ --cv 5 --min-df 1 "$TMP/two.tsv" 2>"$TMP/err" >/dev/null
-expect_match "fewer folds than --cv said" "--cv 5: the rarest label has only 2 rows, so 2 folds were used" "$(cat "$TMP/err")"
+expect_match "fewer folds than --cv said" "--cv 5: the rarest label has only 2 different posts, so 2 folds were used" "$(cat "$TMP/err")"
 
 # weights: whole numbers, in every figure; a named weight column must exist
 printf 'label\ttext\tweight\nattack\tkill them\t2\nnone\thello\t1\n' > "$TMP/w.tsv"
