@@ -16,4 +16,8 @@ const cli_option *data_option_table(void);
  * reported on stderr; ends the program with the reason when it cannot. */
 incite_dataset *data_read(const char *path);
 
+/* Whether two labels differ only in ASCII case or in white space at either
+ * end; data_read() warns of such pairs. */
+int labels_alike(const char *a, const char *b);
+
 #endif

@@ -43,6 +43,7 @@ static const cli_option own[] = {
 typedef struct eval {
     size_t n, k;
     const char *label[1024];  /* at most 256 from each side */
+    unsigned char scored[1024]; /* the model gives it a probability (its own, or mapped) */
     int *truth, *pred;
     double *prob;            /* n x k */
     double *weight;
@@ -87,6 +88,7 @@ static void parse_label_map(eval *e)
                         map_from[m] == to ? colon + 1 : t);
         map_from[nmaps] = from;
         map_to[nmaps++] = to;
+        e->scored[to] = 1;
     }
     /* the names stay alive in e->label: keep the copy */
 }
@@ -121,6 +123,32 @@ static void check_targets(const incite_dataset *d, const incite_model *m, const 
         cli_die(EXIT_FAILURE_RUN, "%s: %zu rows have no stance target (the first at line %llu): "
                                   "the model was trained with targets and needs each row's",
                 path, missing, (unsigned long long)incite_dataset_line(d, first));
+}
+
+/* Test labels the model does not have (and no --map-label gives it) are
+ * never predicted: every row of one is a mistake, which is right when the
+ * label is new and a typo's symptom when it is not. */
+static void warn_unknown_labels(const eval *e, size_t modelled, const incite_dataset *d,
+                                const char *path)
+{
+    for (size_t c = modelled; c < e->k; c++) {
+        if (e->scored[c])
+            continue;
+        size_t rows = 0;
+        for (size_t r = 0; r < incite_dataset_size(d); r++)
+            rows += strcmp(incite_dataset_label_name(d, (size_t)incite_dataset_label(d, r)),
+                           e->label[c]) == 0;
+        const char *alike = NULL;
+        for (size_t m = 0; m < modelled && !alike; m++)
+            if (labels_alike(e->label[m], e->label[c]))
+                alike = e->label[m];
+        char hint[320] = "";
+        if (alike)
+            snprintf(hint, sizeof hint, " (the model has '%s')", alike);
+        cli_warn("warning: %s: label '%s' (%zu rows) is not one of the model's%s: it is never "
+                 "predicted, so each of its rows counts as a mistake",
+                 path, e->label[c], rows, hint);
+    }
 }
 
 /* Scores every row, its text rewritten by `kind` first when kind >= 0. */
@@ -173,6 +201,11 @@ static void metrics_of(const eval *e, const unsigned char *keep, incite_metrics 
     }
     if (incite_metrics_compute(n, e->k, t, p, pr, w, m))
         cli_die(EXIT_FAILURE_RUN, "%s", incite_last_error());
+    /* a label the model cannot give (a probability of 0 on every row)
+     * ranks nothing: its AUCs would read 0.5 and its prevalence */
+    for (size_t c = 0; c < e->k; c++)
+        if (!e->scored[c])
+            m->roc_auc[c] = m->pr_auc[c] = NAN;
     *rows = n;
     free(t);
     free(p);
@@ -209,7 +242,7 @@ static void print_table(const eval *e, const incite_metrics *m, double stance)
         w = (int)strlen(e->label[c]) > w ? (int)strlen(e->label[c]) : w;
     printf("%-*s  precision  recall      F1  support  ROC-AUC   PR-AUC\n", w, "label");
     for (size_t c = 0; c < e->k; c++)
-        printf("%-*s     %.4f  %.4f  %.4f  %7.0f   %.4f   %.4f\n", w, e->label[c], m->precision[c],
+        printf("%-*s     %.4f  %.4f  %.4f  %7.0f   %6.4f   %6.4f\n", w, e->label[c], m->precision[c],
                m->recall[c], m->f1[c], m->support[c], m->roc_auc[c], m->pr_auc[c]);
     printf("\nconfusion (rows: true label, columns: predicted)\n%-*s", w, "");
     for (size_t c = 0; c < e->k; c++)
@@ -512,9 +545,15 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < incite_model_nlabels(model); i++)
             label_index(&e, incite_model_label(model, i));
     }
+    size_t modelled = e.k;   /* the model's labels (all of them with --cv) */
     for (size_t c = 0; c < incite_dataset_nlabels(d); c++)
         label_index(&e, incite_dataset_label_name(d, c));
+    if (!model)
+        modelled = e.k;
+    memset(e.scored, 1, modelled);
     parse_label_map(&e);
+    if (model)
+        warn_unknown_labels(&e, modelled, d, path);
     e.truth = malloc((e.n + 1) * sizeof *e.truth);
     e.pred = malloc((e.n + 1) * sizeof *e.pred);
     e.prob = calloc((e.n + 1) * e.k, sizeof *e.prob);

@@ -5,7 +5,6 @@
  * grows).  Labels are numbered in byte order, so the same data gives the
  * same numbering - and the same model - whatever the row order of labels.
  */
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,14 +78,25 @@ static const char *check_labelled(const incite_record *r, double *weight)
     *weight = 1.0;
     const incite_field_value *w = &r->field[INCITE_FIELD_WEIGHT];
     if (w->s) {
-        char *end;
-        errno = 0;
-        double v = strtod(w->s, &end);
-        if (errno || end == w->s || *end || !(v > 0) || !isfinite(v))
-            return "weight is not a positive number";
+        /* digits, perhaps a point and zeros after them (2.0, as other
+         * tools write whole numbers), perhaps spaces around: strtod() took
+         * 0x2, 1e1 and +2 too, and refused a trailing space alone */
+        const char *p = w->s, *end = w->s + w->len;
+        while (p < end && *p == ' ')
+            p++;
+        while (end > p && end[-1] == ' ')
+            end--;
+        double v = 0;
+        const char *digits = p;
+        for (; p < end && *p >= '0' && *p <= '9'; p++)
+            v = v < 1e4 ? v * 10 + (*p - '0') : v;
+        int whole = p > digits;
+        if (whole && p < end && *p == '.')
+            for (p++; p < end && *p == '0'; p++)
+                ;
         /* training repeats the row (LIBLINEAR and LIBSVM take no instance
          * weights); evaluation counts it as many times */
-        if (v != floor(v) || v > 1000)
+        if (!whole || p != end || v < 1 || v > 1000)
             return "weight is not a whole number from 1 to 1000 (the times the row counts)";
         *weight = v;
     }

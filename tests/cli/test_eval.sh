@@ -21,6 +21,21 @@ expect_match "cv report" "macro F1 +[01]\.[0-9]{4}" "$out"
 out=$(eval_ --errors 2 -m "$TMP/m.model" $DATA)
 expect_match "--errors section" "most confident mistakes" "$out"
 
+# A test label the model lacks: never predicted, so a warning (it was
+# silent), and no AUC (it read 0.5, and the label's prevalence)
+{ head -1 $DATA; tail -n +2 $DATA | sed 's/^attack\t/Attack\t/'; } > "$TMP/case.tsv"
+json=$(eval_ --json -m "$TMP/m.model" "$TMP/case.tsv" 2>"$TMP/err")
+expect_match "a test label the model lacks: a warning naming the model's look-alike" \
+    "warning: .*case.tsv: label 'Attack' \(12 rows\) is not one of the model's \(the model has 'attack'\)" \
+    "$(cat "$TMP/err")"
+expect_match "...and no AUC for it" '"Attack":\{[^}]*"roc_auc":null,"pr_auc":null\}' "$json"
+# Labels alike but for case or white space: two labels, and a warning
+{ cat $DATA; printf 'attack \tthey must all be driven out\n'; } > "$TMP/space.tsv"
+eval_ --cv 3 --hash-bits 16 --min-df 1 "$TMP/space.tsv" >/dev/null 2>"$TMP/err"
+expect_match "labels that differ only in white space: a warning" \
+    "warning: .*space.tsv: labels 'attack' and 'attack ' differ only in case or in white space" \
+    "$(cat "$TMP/err")"
+
 # --map-label: one step per label, and with --cv too (it was ignored there)
 eval_ -m "$TMP/m.model" --map-label none:none $DATA >/dev/null 2>"$TMP/err"
 expect_status "--map-label onto itself" 2 $?
@@ -110,6 +125,14 @@ printf 'label\ttext\tweight\nattack\tkill them\t0.5\n' > "$TMP/w2.tsv"
 eval_ -m "$TMP/m.model" "$TMP/w2.tsv" >/dev/null 2>"$TMP/err"
 expect_status "a fractional weight is refused" 1 $?
 expect_match "...with file and line" "w2.tsv:2: weight is not a whole number" "$(cat "$TMP/err")"
+# spaces around a weight, on either side, and 2.0 as other tools write it;
+# hexadecimal and exponents are not whole numbers written out
+printf 'label\ttext\tweight\nattack\tkill them\t2 \nnone\thello\t 1.0\n' > "$TMP/w3.tsv"
+expect_match "a weight with a space after it, and 1.0" "attack +[01]\.[0-9]{4} +[01]\.[0-9]{4} +[01]\.[0-9]{4} +2 " \
+    "$(eval_ -m "$TMP/m.model" "$TMP/w3.tsv" 2>&1)"
+printf 'label\ttext\tweight\nattack\tkill them\t0x2\n' > "$TMP/w4.tsv"
+eval_ -m "$TMP/m.model" "$TMP/w4.tsv" >/dev/null 2>&1
+expect_status "a weight in hexadecimal is refused" 1 $?
 eval_ -m "$TMP/m.model" --weight-col nosuch "$TMP/w.tsv" >/dev/null 2>"$TMP/err"
 expect_status "a named weight column that is missing" 1 $?
 

@@ -571,7 +571,10 @@ static void test_bad_training_sets(void **state)
         {"text\tlabel\nonly text\n", "x.tsv:2: 1 columns where the header has 2", 1},
         {"text\nno label column\n", "x.tsv:1: the header has no 'label' column", 1},
         {"label\ttext\n\thello\n", "x.tsv:2: empty label", 1},
-        {"label\ttext\tweight\na\thello\t-1\n", "x.tsv:2: weight is not a positive number", 1},
+        {"label\ttext\tweight\na\thello\t-1\n", "x.tsv:2: weight is not a whole number", 1},
+        /* strtod() read these as 2 and 10 */
+        {"label\ttext\tweight\na\thello\t0x2\n", "x.tsv:2: weight is not a whole number", 1},
+        {"label\ttext\tweight\na\thello\t1e1\n", "x.tsv:2: weight is not a whole number", 1},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         incite_dataset *d = NULL;
