@@ -47,6 +47,10 @@ typedef struct eval {
     int *truth, *pred;
     double *prob;            /* n x k */
     double *weight;
+    size_t skipped;          /* bad rows --skip-bad left out */
+    int cv_folds;            /* --cv: the folds used (0: a model's test) */
+    double cv_C, cv_gamma;   /* --cv: the options', or the grid's choice */
+    int cv_kernel, cv_grid;  /* --cv: gamma applies; a grid chose */
 } eval;
 
 static int label_index(eval *e, const char *name)
@@ -226,9 +230,22 @@ static double stance_f1(const eval *e, const incite_metrics *m)
     return fav >= 0 && ag >= 0 ? (m->f1[fav] + m->f1[ag]) / 2 : NAN;
 }
 
+/* What --cv measured: the folds and the C (and gamma) of the figures. */
+static void print_cv_line(const eval *e)
+{
+    printf("cross-validated  %d folds, C %g", e->cv_folds, e->cv_C);
+    if (e->cv_kernel)
+        printf(", gamma %g", e->cv_gamma);
+    printf("%s\n", e->cv_grid ? " (the grid's choice: optimistic)" : "");
+}
+
 static void print_table(const eval *e, const incite_metrics *m, double stance)
 {
+    if (e->cv_folds)
+        print_cv_line(e);
     printf("rows          %zu\n", e->n);
+    if (e->skipped)
+        printf("skipped       %zu   (bad rows, --skip-bad)\n", e->skipped);
     printf("accuracy      %.4f\n", m->accuracy);
     printf("macro F1      %.4f\n", m->macro_f1);
     printf("micro F1      %.4f\n", m->micro_f1);
@@ -259,7 +276,19 @@ static void print_table(const eval *e, const incite_metrics *m, double stance)
 
 static void print_json(const eval *e, const incite_metrics *m, double stance)
 {
-    printf("{\"rows\":%zu,\"accuracy\":", e->n);
+    printf("{\"rows\":%zu,", e->n);
+    if (e->skipped)
+        printf("\"skipped\":%zu,", e->skipped);
+    if (e->cv_folds) {
+        printf("\"cv\":{\"folds\":%d,\"C\":", e->cv_folds);
+        cli_json_number(stdout, e->cv_C);
+        if (e->cv_kernel) {
+            printf(",\"gamma\":");
+            cli_json_number(stdout, e->cv_gamma);
+        }
+        printf(",\"grid\":%s},", e->cv_grid ? "true" : "false");
+    }
+    printf("\"accuracy\":");
     cli_json_number(stdout, m->accuracy);
     printf(",\"macro_f1\":");
     cli_json_number(stdout, m->macro_f1);
@@ -308,36 +337,66 @@ static void print_json(const eval *e, const incite_metrics *m, double stance)
     printf("]}");   /* the caller closes the object, after any further sections */
 }
 
-/* The N mistakes made with the highest probability for the wrong label. */
+typedef struct mistake {
+    double prob;   /* of the wrong label */
+    size_t row;
+} mistake;
+
+static int by_confidence(const void *a, const void *b)
+{
+    const mistake *x = a, *y = b;
+    if (x->prob != y->prob)
+        return x->prob < y->prob ? 1 : -1;
+    return (x->row > y->row) - (x->row < y->row);
+}
+
+/* The N mistakes made with the highest probability for the wrong label,
+ * then in row order: a table, or with --json a member "errors" of the
+ * report's object (it went to stderr, out of the JSON). */
 static void print_errors(const eval *e, const incite_dataset *d, size_t n)
 {
-    size_t *idx = malloc(e->n * sizeof *idx), m = 0;
-    if (!idx)
+    mistake *w = malloc((e->n ? e->n : 1) * sizeof *w);
+    size_t m = 0;
+    if (!w)
         cli_die(EXIT_FAILURE_RUN, "out of memory");
     for (size_t r = 0; r < e->n; r++)
         if (e->truth[r] != e->pred[r])
-            idx[m++] = r;
-    for (size_t i = 1; i < m; i++) {   /* by confidence, then row order */
-        size_t v = idx[i], j = i;
-        double pv = e->prob[v * e->k + (size_t)e->pred[v]];
-        while (j > 0 && e->prob[idx[j - 1] * e->k + (size_t)e->pred[idx[j - 1]]] < pv) {
-            idx[j] = idx[j - 1];
-            j--;
-        }
-        idx[j] = v;
-    }
-    FILE *out = json ? stderr : stdout;
+            w[m++] = (mistake){e->prob[r * e->k + (size_t)e->pred[r]], r};
+    qsort(w, m, sizeof *w, by_confidence);   /* was an insertion sort: hours on 10^6 rows */
     const int targets = incite_dataset_has_target(d);   /* stance: which target was wrong */
-    fprintf(out, "\nmost confident mistakes (line, true, predicted, probability, %stext)\n",
-            targets ? "target, " : "");
+    if (json)
+        printf(",\"errors\":[");
+    else
+        printf("\nmost confident mistakes (line, true, predicted, probability, %stext)\n",
+               targets ? "target, " : "");
     for (size_t i = 0; i < m && i < n; i++) {
-        size_t r = idx[i], len;
+        size_t r = w[i].row, len;
         const char *text = incite_dataset_text(d, r, &len), *t = incite_dataset_target(d, r);
-        fprintf(out, "%llu\t%s\t%s\t%.4f\t%s%s%.*s\n", (unsigned long long)incite_dataset_line(d, r),
-                e->label[e->truth[r]], e->label[e->pred[r]], e->prob[r * e->k + (size_t)e->pred[r]],
-                targets && t ? t : "", targets ? "\t" : "", (int)len, text);
+        const char *truth = e->label[e->truth[r]], *pred = e->label[e->pred[r]];
+        if (!json) {
+            printf("%llu\t%s\t%s\t%.4f\t%s%s%.*s\n", (unsigned long long)incite_dataset_line(d, r),
+                   truth, pred, w[i].prob, targets && t ? t : "", targets ? "\t" : "", (int)len,
+                   text);
+            continue;
+        }
+        printf("%s{\"line\":%llu,\"label\":", i ? "," : "",
+               (unsigned long long)incite_dataset_line(d, r));
+        cli_json_string(stdout, truth, strlen(truth));
+        printf(",\"predicted\":");
+        cli_json_string(stdout, pred, strlen(pred));
+        printf(",\"probability\":");
+        cli_json_number(stdout, w[i].prob);
+        if (targets && t) {
+            printf(",\"target\":");
+            cli_json_string(stdout, t, strlen(t));
+        }
+        printf(",\"text\":");
+        cli_json_string(stdout, text, len);
+        putchar('}');
     }
-    free(idx);
+    if (json)
+        putchar(']');
+    free(w);
 }
 
 /* Metrics per script of the (clean) text. */
@@ -537,7 +596,7 @@ int main(int argc, char **argv)
         cli_warn("%s: skipped %zu bad rows", path, incite_dataset_skipped(d));
     if (incite_dataset_size(d) == 0)
         cli_die(EXIT_FAILURE_RUN, "%s: no rows to evaluate", path);
-    eval e = {.n = incite_dataset_size(d)};
+    eval e = {.n = incite_dataset_size(d), .skipped = incite_dataset_skipped(d)};
     incite_model *model = NULL;
     if (model_path) {
         if (incite_model_load(model_path, &model))
@@ -572,6 +631,11 @@ int main(int argc, char **argv)
             cli_die(EXIT_FAILURE_RUN, "%s: %s", path, incite_last_error());
         train_report_cv(&o, d, &cv);
         train_report_solver("cross-validation", &cv.solver_cv, 0);
+        e.cv_folds = cv.folds;
+        e.cv_C = cv.best_C;
+        e.cv_gamma = cv.best_gamma;
+        e.cv_kernel = o.solver == INCITE_SOLVER_LIBSVM && o.kernel != INCITE_KERNEL_LINEAR;
+        e.cv_grid = o.ngrid_C > 1 || o.ngrid_gamma > 1;
         /* the dataset's labels are e.label[0..k) in the same order */
         for (size_t r = 0; r < e.n; r++) {
             e.pred[r] = cv.pred[r];
@@ -596,10 +660,10 @@ int main(int argc, char **argv)
         report_by_script(&e, d);
     if (perturb_list)
         report_perturbed(&e, d, model, &m, stance, o.seed);
-    if (json)
-        printf("}\n");
     if (errors_n > 0)
         print_errors(&e, d, (size_t)errors_n);
+    if (json)
+        printf("}\n");
     incite_metrics_free(&m);
     incite_model_free(model);
     incite_dataset_free(d);

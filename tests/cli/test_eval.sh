@@ -20,6 +20,18 @@ expect_status "cross-validates without a model" 0 $?
 expect_match "cv report" "macro F1 +[01]\.[0-9]{4}" "$out"
 out=$(eval_ --errors 2 -m "$TMP/m.model" $DATA)
 expect_match "--errors section" "most confident mistakes" "$out"
+# in the JSON (it went to stderr), with what --cv measured and how many
+# rows --skip-bad left out (both on stderr only)
+{ cat $DATA; sed -n 2p $DATA | sed 's/^attack/none/'; } > "$TMP/wrong.tsv"
+json=$(eval_ --json --errors 2 -m "$TMP/m.model" "$TMP/wrong.tsv" 2>/dev/null)
+expect_match "--json --errors: a member errors" '"errors":\[\{"line":[0-9]+,"label":"[a-z]+","predicted":"[a-z]+","probability":[0-9.]+,"text":"[^"]*"\}' "$json"
+expect_match "--cv --json: the folds and C" '^\{"rows":[0-9]+,"cv":\{"folds":3,"C":0.4,"grid":false\},' \
+    "$(eval_ --json --cv 3 --hash-bits 16 --min-df 1 $DATA 2>/dev/null)"
+expect_match "--cv: the table says so" "^cross-validated  3 folds, C 0.2 \(the grid's choice" \
+    "$(eval_ --cv 3 --hash-bits 16 --min-df 1 --grid-C 0.2,0.2 $DATA 2>/dev/null)"
+{ cat $DATA; printf 'attack\ttoo\tmany\n'; } > "$TMP/bad.tsv"
+expect_match "--skip-bad --json: the count" '^\{"rows":[0-9]+,"skipped":1,' \
+    "$(eval_ --json --skip-bad -m "$TMP/m.model" "$TMP/bad.tsv" 2>/dev/null)"
 
 # A test label the model lacks: never predicted, so a warning (it was
 # silent), and no AUC (it read 0.5, and the label's prevalence)
