@@ -1340,11 +1340,29 @@ static const char *exact(double v, char out[32])
     return out;
 }
 
+/* A grid's values, comma-separated (it was their count): as many as fit
+ * in GRID_TEXT bytes, then how many there were. */
+enum { GRID_TEXT = 512 };
+static void grid_text(const double *v, size_t n, char out[GRID_TEXT])
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        char one[32];
+        const char *x = exact(v[i], one);
+        if (len + strlen(x) + 32 >= GRID_TEXT) {
+            snprintf(out + len, GRID_TEXT - len, "%s... (%zu values)", i ? "," : "", n);
+            return;
+        }
+        len += (size_t)snprintf(out + len, GRID_TEXT - len, "%s%s", i ? "," : "", x);
+    }
+}
+
 static int record_meta(const trainer *t, incite_model *m, const grid_point *g, const int *pred,
                        const double *prob)
 {
     char c_[32], gamma_[32], coef0_[32], eps_[32];
-    char buf[1024];
+    char buf[4096];   /* the options line: two grids of GRID_TEXT, and the rest */
     int rc = 0;
 #define META(key, ...) \
     (snprintf(buf, sizeof buf, __VA_ARGS__), rc = rc ? rc : model_set_meta(m, key, buf))
@@ -1369,13 +1387,16 @@ static int record_meta(const trainer *t, incite_model *m, const grid_point *g, c
      * paths would make identical models differ */
     static const char *const losses[] = {"squared-hinge", "hinge", "logistic"};
     static const char *const kernels[] = {"linear", "rbf", "poly", "sigmoid"};
+    char grid_c[GRID_TEXT], grid_g[GRID_TEXT];
+    grid_text(t->o->grid_C, t->o->ngrid_C, grid_c);
+    grid_text(t->o->grid_gamma, t->o->ngrid_gamma, grid_g);
     META("options", "solver=%s kernel=%s loss=%s multiclass=%s C=%s gamma=%s coef0=%s "
-         "degree=%d class_weight=%s class_weights=%s folds=%d eps=%s seed=%llu grid_C=%zu grid_gamma=%zu",
+         "degree=%d class_weight=%s class_weights=%s folds=%d eps=%s seed=%llu grid_C=%s grid_gamma=%s",
          t->o->solver == INCITE_SOLVER_LIBLINEAR ? "liblinear" : "libsvm", kernels[t->o->kernel],
          losses[t->o->loss], schemes[t->scheme], exact(g->C, c_), exact(g->gamma, gamma_),
          exact(t->o->coef0, coef0_), t->o->degree, t->o->balanced ? "balanced" : "none",
          t->o->class_weights ? t->o->class_weights : "", t->folds, exact(t->o->eps, eps_),
-         (unsigned long long)t->o->seed, t->o->ngrid_C, t->o->ngrid_gamma);
+         (unsigned long long)t->o->seed, grid_c, grid_g);
     /* a date only when the build says which (reproducible builds'
      * SOURCE_DATE_EPOCH): the same data, options and seed must give the
      * same bytes */

@@ -17,6 +17,9 @@ expect_status "and the same with 2 threads" 0 $?
 train $OPTS --feature-format 2 -o "$TMP/f2.model" $DATA 2>/dev/null
 expect_match "--feature-format 2 is recorded" "features	format 2," "$(eval_ --info -m "$TMP/f2.model")"
 expect_match "the default is the newest" "features	format 3," "$(eval_ --info -m "$TMP/a.model")"
+train $OPTS --grid-C 0.3,0.5 -o "$TMP/grid.model" $DATA 2>/dev/null
+expect_match "--info: a grid's values (it gave their count)" "grid_C=0.3,0.5 grid_gamma=$" \
+    "$(eval_ --info -m "$TMP/grid.model" | grep '^options')"
 # LIBSVM, its default linear kernel collapsed to weights (it once crashed
 # in cross-validation, and with --cv 0 predicted one label)
 train $OPTS --solver libsvm -j 1 -o "$TMP/svm.model" $DATA 2>/dev/null
