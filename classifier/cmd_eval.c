@@ -272,6 +272,14 @@ static void print_table(const eval *e, const incite_metrics *m, double stance)
                    m->confusion[t * e->k + c]);
         putchar('\n');
     }
+    if (isnan(m->ece))
+        return;
+    printf("\ncalibration (the 15 bins of ECE: top probability, posts, their mean top probability, accuracy)\n");
+    for (int b = 0; b < INCITE_ECE_BINS; b++)
+        if (m->bin_weight[b] > 0)
+            printf("%.3f-%.3f  %7.0f   %.4f   %.4f\n", (double)b / INCITE_ECE_BINS,
+                   (double)(b + 1) / INCITE_ECE_BINS, m->bin_weight[b], m->bin_confidence[b],
+                   m->bin_accuracy[b]);
 }
 
 static void print_json(const eval *e, const incite_metrics *m, double stance)
@@ -334,7 +342,22 @@ static void print_json(const eval *e, const incite_metrics *m, double stance)
             printf("%s%.0f", c ? "," : "", m->confusion[t * e->k + c]);
         putchar(']');
     }
-    printf("]}");   /* the caller closes the object, after any further sections */
+    printf("]},\"calibration\":[");   /* the bins of ECE that hold posts */
+    for (int b = 0, first = 1; b < INCITE_ECE_BINS; b++) {
+        if (!(m->bin_weight[b] > 0))
+            continue;
+        printf("%s{\"from\":", first ? "" : ",");
+        cli_json_number(stdout, (double)b / INCITE_ECE_BINS);
+        printf(",\"to\":");
+        cli_json_number(stdout, (double)(b + 1) / INCITE_ECE_BINS);
+        printf(",\"rows\":%.0f,\"confidence\":", m->bin_weight[b]);
+        cli_json_number(stdout, m->bin_confidence[b]);
+        printf(",\"accuracy\":");
+        cli_json_number(stdout, m->bin_accuracy[b]);
+        putchar('}');
+        first = 0;
+    }
+    putchar(']');   /* the caller closes the object, after any further sections */
 }
 
 typedef struct mistake {

@@ -12,7 +12,6 @@
 
 #include "internal.h"
 
-#define ECE_BINS 15
 
 typedef struct scored {
     double score, weight;
@@ -135,9 +134,13 @@ int incite_metrics_compute(size_t n, size_t k, const int *truth, const int *pred
     m->brier = m->ece = NAN;
     for (size_t c = 0; c < k; c++)
         m->roc_auc[c] = m->pr_auc[c] = NAN;
+    for (int b = 0; b < INCITE_ECE_BINS; b++) {
+        m->bin_weight[b] = 0;
+        m->bin_confidence[b] = m->bin_accuracy[b] = NAN;
+    }
     if (prob && n > 0) {
         double brier = 0;
-        double bin_w[ECE_BINS] = {0}, bin_conf[ECE_BINS] = {0}, bin_acc[ECE_BINS] = {0};
+        double bin_w[INCITE_ECE_BINS] = {0}, bin_conf[INCITE_ECE_BINS] = {0}, bin_acc[INCITE_ECE_BINS] = {0};
         for (size_t i = 0; i < n; i++) {
             double w = weight ? weight[i] : 1.0, sq = 0, conf = 0;
             size_t top = 0;
@@ -150,17 +153,22 @@ int incite_metrics_compute(size_t n, size_t k, const int *truth, const int *pred
                 }
             }
             brier += w * sq;
-            size_t b = (size_t)(conf * ECE_BINS);
-            b = b >= ECE_BINS ? ECE_BINS - 1 : b;
+            size_t b = (size_t)(conf * INCITE_ECE_BINS);
+            b = b >= INCITE_ECE_BINS ? INCITE_ECE_BINS - 1 : b;
             bin_w[b] += w;
             bin_conf[b] += w * conf;
             bin_acc[b] += (size_t)truth[i] == top ? w : 0;
         }
         m->brier = brier / total;
         m->ece = 0;
-        for (int b = 0; b < ECE_BINS; b++)
-            if (bin_w[b] > 0)
+        for (int b = 0; b < INCITE_ECE_BINS; b++) {
+            m->bin_weight[b] = bin_w[b];
+            if (bin_w[b] > 0) {
                 m->ece += fabs(bin_acc[b] - bin_conf[b]) / total;
+                m->bin_confidence[b] = bin_conf[b] / bin_w[b];
+                m->bin_accuracy[b] = bin_acc[b] / bin_w[b];
+            }
+        }
         for (size_t c = 0; c < k; c++) {
             for (size_t i = 0; i < n; i++)
                 s[i] = (scored){prob[i * k + c], weight ? weight[i] : 1.0, (size_t)truth[i] == c};

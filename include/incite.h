@@ -518,6 +518,7 @@ int incite_scorer_explain(incite_scorer *s, size_t k, incite_explanation *out);
 /* Evaluation                                                         */
 /* ------------------------------------------------------------------ */
 
+#define INCITE_ECE_BINS 15
 typedef struct incite_metrics {
     size_t n, k;
     double accuracy, macro_f1, micro_f1, weighted_f1;
@@ -526,6 +527,12 @@ typedef struct incite_metrics {
     double *confusion;         /* k x k, [true * k + predicted] */
     double brier;              /* mean over posts of sum_k (p_k - y_k)^2 */
     double ece;                /* 15 equal bins of the top probability */
+    /* The reliability diagram behind ece: bin b holds the posts whose top
+     * probability is in [b/15, (b+1)/15) (the last bin includes 1); its
+     * posts' weight, their mean top probability, and the share of them
+     * whose top label is the true one (both NAN for an empty bin). */
+    double bin_weight[INCITE_ECE_BINS], bin_confidence[INCITE_ECE_BINS],
+        bin_accuracy[INCITE_ECE_BINS];
 } incite_metrics;
 
 /* truth, pred: n label indexes < k; prob: n x k in [0, 1], or NULL;

@@ -612,6 +612,17 @@ static void test_metrics(void **state)
      * average_precision_score(same) = 0.8333... */
     assert_close(m.roc_auc[1], 0.75, 1e-12);
     assert_close(m.pr_auc[1], 5.0 / 6, 1e-12);
+    /* the reliability bins behind ECE: top probabilities 0.9 (right),
+     * 0.6 (right) and 0.65 (wrong) and 0.8 (right) fall in bins 13, 9, 9
+     * and 12 of 15 */
+    assert_close(m.bin_weight[9], 2, 0);
+    assert_close(m.bin_confidence[9], 0.625, 1e-12);
+    assert_close(m.bin_accuracy[9], 0.5, 1e-12);
+    assert_close(m.bin_accuracy[12], 1, 0);
+    assert_close(m.bin_confidence[13], 0.9, 1e-12);
+    assert_close(m.bin_weight[0], 0, 0);
+    assert_true(isnan(m.bin_accuracy[0]));
+    assert_close(m.ece, (2 * 0.125 + 0.2 + 0.1) / 4, 1e-12);
     incite_metrics_free(&m);
     /* a label never true nor predicted stays out of the macro average */
     int t2[] = {0, 1}, p2[] = {0, 1};
