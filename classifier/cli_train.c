@@ -262,9 +262,11 @@ void train_report_cv(const incite_train_options *o, const incite_dataset *d,
                  o->folds, r->folds, r->folds);
     if (r->repeated)
         cli_warn("%zu rows repeat an earlier row's post (or differ only in what the features "
-                 "ignore): each was kept in one fold with its copies, so that no fold is tested "
-                 "on what it trained on",
-                 r->repeated);
+                 "ignore)%s",
+                 r->repeated,
+                 r->folds > 1 ? ": each was kept in one fold with its copies, so that no fold "
+                                "is tested on what it trained on"
+                              : "");
     if (r->conflicting)
         cli_warn("warning: %zu repeated posts carry more than one label (the first: line %llu, "
                  "'%s', repeats line %llu, '%s')",

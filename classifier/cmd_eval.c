@@ -93,6 +93,7 @@ static void parse_label_map(eval *e)
         map_from[nmaps] = from;
         map_to[nmaps++] = to;
         e->scored[to] = 1;
+        e->scored[from] = 0;   /* its probability is moved, zero on every row */
     }
     /* the names stay alive in e->label: keep the copy */
 }
@@ -233,7 +234,7 @@ static double stance_f1(const eval *e, const incite_metrics *m)
 /* What --cv measured: the folds and the C (and gamma) of the figures. */
 static void print_cv_line(const eval *e)
 {
-    printf("cross-validated  %d folds, C %g", e->cv_folds, e->cv_C);
+    printf("cv            %d folds, C %g", e->cv_folds, e->cv_C);
     if (e->cv_kernel)
         printf(", gamma %g", e->cv_gamma);
     printf("%s\n", e->cv_grid ? " (the grid's choice: optimistic)" : "");

@@ -74,8 +74,8 @@ int main(int argc, char **argv)
                     cv.folds, cv.best_C);
     }
     if (cv.folds < 2)   /* deliberate, but not to be missed: nothing is calibrated */
-        cli_warn("--cv %d: no folds, so flag_prob and the other probabilities are a plain "
-                 "sigmoid of the margin, uncalibrated, and the model records no "
+        cli_warn("warning: --cv %d: no folds, so the probabilities (and flag_prob) are a "
+                 "plain sigmoid of the margin, uncalibrated, and the model records no "
                  "cross-validated figures",
                  o.folds);
     train_report_cv(&o, d, &cv);

@@ -78,7 +78,7 @@ static const char *check_labelled(const incite_record *r, double *weight)
     *weight = 1.0;
     const incite_field_value *w = &r->field[INCITE_FIELD_WEIGHT];
     if (w->s) {
-        /* digits, perhaps a point and zeros after them (2.0, as other
+        /* digits, perhaps a point and zeros after it (2.0, as other
          * tools write whole numbers), perhaps spaces around: strtod() took
          * 0x2, 1e1 and +2 too, and refused a trailing space alone */
         const char *p = w->s, *end = w->s + w->len;

@@ -250,44 +250,58 @@ static int group_rows(trainer *t)
     return INCITE_OK;
 }
 
-/* Stratified folds of groups: each label's groups (by their first row's
- * label) shuffled, then dealt round-robin; every row follows its group.
- * Without repeated posts, every row is a group and this deals rows. */
-static int assign_folds(trainer *t)
+/* Stratified folds of groups.  A group is dealt under the rarest label
+ * among its rows (a post can be labelled twice), so that a label whose
+ * posts all repeat posts labelled otherwise still spreads over folds;
+ * each label's groups are shuffled and dealt round-robin, and every row
+ * follows its group.  Without repeated posts every row is a group of its
+ * own label, and this deals rows as it always did.  rows_of[c]: label c's
+ * rows. */
+static int assign_folds(trainer *t, const size_t *rows_of)
 {
     uint64_t s = t->o->seed ^ 0xf01d5ull;
-    size_t *rows = malloc((t->n ? t->n : 1) * sizeof *rows);
-    if (!rows)
+    size_t *list = malloc((t->n ? t->n : 1) * sizeof *list);
+    int *deal = malloc((t->n ? t->n : 1) * sizeof *deal);   /* by first row */
+    if (!list || !deal) {
+        free(list);
+        free(deal);
         return set_error(INCITE_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < t->n; i++)
+        deal[i] = incite_dataset_label(t->d, i);
+    for (size_t i = 0; i < t->n; i++) {
+        size_t g = t->group[i], c = (size_t)incite_dataset_label(t->d, i), d = (size_t)deal[g];
+        if (rows_of[c] < rows_of[d] || (rows_of[c] == rows_of[d] && c < d))
+            deal[g] = (int)c;
+    }
     int next = 0;
     for (size_t c = 0; c < t->k; c++) {
         size_t m = 0;
         for (size_t i = 0; i < t->n; i++)
-            if (t->group[i] == i && (size_t)incite_dataset_label(t->d, i) == c)
-                rows[m++] = i;
+            if (t->group[i] == i && (size_t)deal[i] == c)
+                list[m++] = i;
         for (size_t i = m; i > 1; i--) {
             size_t j = (size_t)(next_rand(&s) % i);
-            size_t tmp = rows[i - 1];
-            rows[i - 1] = rows[j];
-            rows[j] = tmp;
+            size_t tmp = list[i - 1];
+            list[i - 1] = list[j];
+            list[j] = tmp;
         }
         for (size_t i = 0; i < m; i++)
-            t->fold[rows[i]] = next++ % t->folds;   /* continue across labels */
+            t->fold[list[i]] = next++ % t->folds;   /* continue across labels */
     }
-    free(rows);
+    free(list);
+    free(deal);
     for (size_t i = 0; i < t->n; i++)
         t->fold[i] = t->fold[t->group[i]];
     return INCITE_OK;
 }
 
-/* Groups the rows, then deals the groups to folds: no more folds than
- * the rarest label has distinct posts, so that each fold can hold one of
- * each label; and each label on both sides of every fold. */
+/* Deals the groups (group_rows()) to folds: no more folds than the
+ * rarest label has distinct posts, so that each fold can hold one of
+ * each label, and each label in two folds at least, so that every fold's
+ * training part has it. */
 static int make_folds(trainer *t)
 {
-    int rc = group_rows(t);
-    if (rc)
-        return rc;
     keyed *lg = malloc((t->n ? t->n : 1) * sizeof *lg);   /* (label, group) */
     if (!lg)
         return set_error(INCITE_ENOMEM, "out of memory");
@@ -312,10 +326,11 @@ static int make_folds(trainer *t)
                          incite_dataset_label_name(t->d, rarest), rows[rarest]);
     if (t->folds > (int)posts[rarest])
         t->folds = (int)posts[rarest];
-    if ((rc = assign_folds(t)))
+    int rc = assign_folds(t, rows);
+    if (rc)
         return rc;
-    /* A label whose posts are all copies of posts labelled otherwise
-     * follows their folds, and may land in one. */
+    /* Dealt under a rarer label, a label's posts can still share one
+     * fold: then that fold's training part would lack the label. */
     for (size_t c = 0; c < t->k; c++) {
         int first = -1, spread = 0;
         for (size_t i = 0; i < t->n && !spread; i++)
@@ -326,9 +341,10 @@ static int make_folds(trainer *t)
             }
         if (!spread)
             return set_error(INCITE_EINVAL,
-                             "label '%s': its posts repeat posts labelled otherwise, and all "
-                             "fell in one fold with them; cross-validation needs the label "
-                             "on both sides of every fold",
+                             "label '%s': its %zu rows repeat posts of rarer labels and fell "
+                             "in one fold with them; cross-validation needs every label in "
+                             "two folds at least (add posts of '%s', or check its rows)",
+                             incite_dataset_label_name(t->d, c), rows[c],
                              incite_dataset_label_name(t->d, c));
     }
     return INCITE_OK;
@@ -1614,7 +1630,7 @@ static int setup(trainer *t, const incite_dataset *d, const incite_train_options
         t->reps[i] = (int)incite_dataset_weight(d, i);
     set_print_string_function(solver_message);
     svm_set_print_string_function(solver_message);
-    if ((rc = featurize_all(t)))
+    if ((rc = featurize_all(t)) || (rc = group_rows(t)))
         return rc;
     return t->folds > 1 ? make_folds(t) : INCITE_OK;
 }

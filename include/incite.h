@@ -441,8 +441,7 @@ typedef struct incite_cv_result {
     incite_solver_stats solver_final; /* the final fit */
     /* Rows whose features repeat an earlier row's (the same post, or
      * posts that differ only in what the features ignore): folds keep a
-     * post's copies together, so none is tested on what it trained on.
-     * Counted with folds >= 2 only. */
+     * post's copies together, so none is tested on what it trained on. */
     size_t repeated;           /* rows that repeat an earlier row */
     size_t conflicting;        /* repeated posts with more than one label */
     size_t conflict_row[2];    /* the first such: a row and the earlier one it repeats */

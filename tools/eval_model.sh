@@ -27,7 +27,7 @@ for set in tweeteval_hate tweeteval_offensive davidson gab_hate_corpus hasoc2019
     j=$(cat "$tmp/$set.json")
     num() { printf '%s' "$j" | sed -n "s/.*$1\":\([-0-9.e]*\).*/\1/p"; }
     cls() { printf '%s' "$j" | sed -n "s/.*\"$1\":{\"precision\":\([0-9.]*\),\"recall\":\([0-9.]*\),\"f1\":\([0-9.]*\),\"support\":\([0-9]*\),\"roc_auc\":\([0-9.]*\|null\).*/\\$2/p"; }
-    printf '| %s | %s | %s | %.3f | %.3f / %.3f / %.3f | %.3f | %.3f | %.3f |\n' "$set" "$labels" "$(num '"rows')" \
+    printf '| %s | %s | %s | %.3f | %.3f / %.3f / %.3f | %.3f | %.3f | %.3f |\n' "$set" "$labels" "$(num '{"rows')" \
         "$(num macro_f1)" "$(cls attack 1)" "$(cls attack 2)" "$(cls attack 3)" "$(cls offensive 3)" \
         "$(cls none 3)" "$(cls attack 5)"
 done

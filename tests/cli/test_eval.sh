@@ -30,7 +30,7 @@ json=$(eval_ --json --errors 2 -m "$TMP/m.model" "$TMP/wrong.tsv" 2>/dev/null)
 expect_match "--json --errors: a member errors" '"errors":\[\{"line":[0-9]+,"label":"[a-z]+","predicted":"[a-z]+","probability":[0-9.]+,"text":"[^"]*"\}' "$json"
 expect_match "--cv --json: the folds and C" '^\{"rows":[0-9]+,"cv":\{"folds":3,"C":0.4,"grid":false\},' \
     "$(eval_ --json --cv 3 --hash-bits 16 --min-df 1 $DATA 2>/dev/null)"
-expect_match "--cv: the table says so" "^cross-validated  3 folds, C 0.2 \(the grid's choice" \
+expect_match "--cv: the table says so" "^cv            3 folds, C 0.2 \(the grid's choice" \
     "$(eval_ --cv 3 --hash-bits 16 --min-df 1 --grid-C 0.2,0.2 $DATA 2>/dev/null)"
 { cat $DATA; printf 'attack\ttoo\tmany\n'; } > "$TMP/bad.tsv"
 expect_match "--skip-bad --json: the count" '^\{"rows":[0-9]+,"skipped":1,' \
@@ -44,6 +44,9 @@ expect_match "a test label the model lacks: a warning naming the model's look-al
     "warning: .*case.tsv: label 'Attack' \(12 rows\) is not one of the model's \(the model has 'attack'\)" \
     "$(cat "$TMP/err")"
 expect_match "...and no AUC for it" '"Attack":\{[^}]*"roc_auc":null,"pr_auc":null\}' "$json"
+# --map-label FROM:TO leaves FROM no probability: no AUC either
+expect_match "--map-label: the label mapped away has no AUC" '"offensive":\{[^}]*"roc_auc":null,"pr_auc":null\}' \
+    "$(eval_ --json -m "$TMP/m.model" --map-label offensive:none $DATA)"
 # Labels alike but for case or white space: two labels, and a warning
 { cat $DATA; printf 'attack \tthey must all be driven out\n'; } > "$TMP/space.tsv"
 eval_ --cv 3 --hash-bits 16 --min-df 1 "$TMP/space.tsv" >/dev/null 2>"$TMP/err"
