@@ -11,6 +11,11 @@
 #   make bench      performance against fastText and scikit-learn (mk/bench.mk)
 
 PREFIX   ?= /usr/local
+# The shared library's ABI version: bump it whenever a struct the caller
+# allocates (incite_cv_result, incite_metrics, ...) changes size or layout,
+# or a function's signature changes.  1: incite_cv_result and
+# incite_metrics grew (repeated posts, ECE's bins).
+SONAME   := libincite.so.1
 CC       ?= cc
 OBJCOPY  ?= objcopy
 CFLAGS   ?= -O2 -g
@@ -77,8 +82,8 @@ $(BUILD)/libincite.a: $(LIB_OBJS)
 	$(OBJCOPY) -w --keep-global-symbol='incite_*' $(BUILD)/libincite-all.o $(BUILD)/libincite-api.o
 	ar rcs $@ $(BUILD)/libincite-api.o
 
-$(BUILD)/libincite.so: $(LIB_OBJS) classifier/libincite.map
-	$(CC) -shared -Wl,-soname,libincite.so.0 -Wl,--version-script=classifier/libincite.map \
+$(BUILD)/libincite.so: $(LIB_OBJS) classifier/libincite.map Makefile
+	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=classifier/libincite.map \
 	    $(LDFLAGS) -o $@ $(LIB_OBJS) $(LIBS)
 
 $(BUILD)/bin/incite-%: $(BUILD)/classifier/cmd_%.o $(CLI_OBJS) $(BUILD)/libincite.a
@@ -115,8 +120,8 @@ install: all
 	           $(DESTDIR)$(PREFIX)/share/incite
 	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin
 	install -m 644 $(BUILD)/libincite.a $(DESTDIR)$(PREFIX)/lib
-	install -m 644 $(BUILD)/libincite.so $(DESTDIR)$(PREFIX)/lib/libincite.so.0
-	ln -sf libincite.so.0 $(DESTDIR)$(PREFIX)/lib/libincite.so
+	install -m 644 $(BUILD)/libincite.so $(DESTDIR)$(PREFIX)/lib/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/libincite.so
 	install -m 644 include/incite.h $(DESTDIR)$(PREFIX)/include
 	install -m 644 models/default.model models/MODEL_CARD.md $(DESTDIR)$(PREFIX)/share/incite
 

@@ -275,7 +275,8 @@ static void print_table(const eval *e, const incite_metrics *m, double stance)
     }
     if (isnan(m->ece))
         return;
-    printf("\ncalibration (the 15 bins of ECE: top probability, posts, their mean top probability, accuracy)\n");
+    printf("\ncalibration (ECE's 15 bins of the top probability: support, mean top probability, "
+           "accuracy)\n");
     for (int b = 0; b < INCITE_ECE_BINS; b++)
         if (m->bin_weight[b] > 0)
             printf("%.3f-%.3f  %7.0f   %.4f   %.4f\n", (double)b / INCITE_ECE_BINS,
@@ -351,7 +352,7 @@ static void print_json(const eval *e, const incite_metrics *m, double stance)
         cli_json_number(stdout, (double)b / INCITE_ECE_BINS);
         printf(",\"to\":");
         cli_json_number(stdout, (double)(b + 1) / INCITE_ECE_BINS);
-        printf(",\"rows\":%.0f,\"confidence\":", m->bin_weight[b]);
+        printf(",\"support\":%.0f,\"confidence\":", m->bin_weight[b]);
         cli_json_number(stdout, m->bin_confidence[b]);
         printf(",\"accuracy\":");
         cli_json_number(stdout, m->bin_accuracy[b]);

@@ -160,7 +160,7 @@ int incite_metrics_compute(size_t n, size_t k, const int *truth, const int *pred
             bin_acc[b] += (size_t)truth[i] == top ? w : 0;
         }
         m->brier = brier / total;
-        m->ece = 0;
+        m->ece = total > 0 ? 0 : NAN;   /* every weight 0: no posts, as the Brier score */
         for (int b = 0; b < INCITE_ECE_BINS; b++) {
             m->bin_weight[b] = bin_w[b];
             if (bin_w[b] > 0) {

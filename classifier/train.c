@@ -250,14 +250,16 @@ static int group_rows(trainer *t)
     return INCITE_OK;
 }
 
-/* Stratified folds of groups.  A group is dealt under the rarest label
- * among its rows (a post can be labelled twice), so that a label whose
- * posts all repeat posts labelled otherwise still spreads over folds;
- * each label's groups are shuffled and dealt round-robin, and every row
- * follows its group.  Without repeated posts every row is a group of its
- * own label, and this deals rows as it always did.  rows_of[c]: label c's
- * rows. */
-static int assign_folds(trainer *t, const size_t *rows_of)
+/* Stratified folds of groups.  A group is dealt under the label among
+ * its rows that has the fewest posts (a post can be labelled twice), so
+ * that a label whose posts repeat posts labelled otherwise still spreads
+ * over folds: each label's groups are shuffled and dealt round-robin, two
+ * of them never to one fold, and every row follows its group.  (By rows,
+ * a label of two posts copied many times was dealt among a larger label's
+ * posts, and could land in one fold.)  Without repeated posts every row
+ * is a group of its own label, and this deals rows as it always did.
+ * posts_of[c]: the groups that hold label c. */
+static int assign_folds(trainer *t, const size_t *posts_of)
 {
     uint64_t s = t->o->seed ^ 0xf01d5ull;
     size_t *list = malloc((t->n ? t->n : 1) * sizeof *list);
@@ -271,7 +273,7 @@ static int assign_folds(trainer *t, const size_t *rows_of)
         deal[i] = incite_dataset_label(t->d, i);
     for (size_t i = 0; i < t->n; i++) {
         size_t g = t->group[i], c = (size_t)incite_dataset_label(t->d, i), d = (size_t)deal[g];
-        if (rows_of[c] < rows_of[d] || (rows_of[c] == rows_of[d] && c < d))
+        if (posts_of[c] < posts_of[d] || (posts_of[c] == posts_of[d] && c < d))
             deal[g] = (int)c;
     }
     int next = 0;
@@ -326,11 +328,12 @@ static int make_folds(trainer *t)
                          incite_dataset_label_name(t->d, rarest), rows[rarest]);
     if (t->folds > (int)posts[rarest])
         t->folds = (int)posts[rarest];
-    int rc = assign_folds(t, rows);
+    int rc = assign_folds(t, posts);
     if (rc)
         return rc;
-    /* Dealt under a rarer label, a label's posts can still share one
-     * fold: then that fold's training part would lack the label. */
+    /* Some of a label's posts dealt under labels with fewer posts can
+     * still share a fold with the rest (labels that repeat each other's
+     * posts in a tangle): then that fold's training part would lack it. */
     for (size_t c = 0; c < t->k; c++) {
         int first = -1, spread = 0;
         for (size_t i = 0; i < t->n && !spread; i++)
@@ -341,11 +344,11 @@ static int make_folds(trainer *t)
             }
         if (!spread)
             return set_error(INCITE_EINVAL,
-                             "label '%s': its %zu rows repeat posts of rarer labels and fell "
-                             "in one fold with them; cross-validation needs every label in "
-                             "two folds at least (add posts of '%s', or check its rows)",
-                             incite_dataset_label_name(t->d, c), rows[c],
-                             incite_dataset_label_name(t->d, c));
+                             "label '%s': its %zu posts fell in one fold, some of them dealt "
+                             "with other labels' copies of them; cross-validation needs every "
+                             "label in two folds at least (check the rows that repeat a post "
+                             "with another label, or try another --seed)",
+                             incite_dataset_label_name(t->d, c), posts[c]);
     }
     return INCITE_OK;
 }

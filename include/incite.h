@@ -20,7 +20,10 @@
  *  - threads: a loaded model is read-only and may be shared by any number
  *    of scorers in as many threads, and must outlive them; a featurizer,
  *    scorer, reader or dataset is used by one thread at a time;
- *  - the library never prints and never exits.
+ *  - the library never prints and never exits;
+ *  - structs the caller allocates (options, results, metrics) may grow:
+ *    a program built against one header runs with libraries of the same
+ *    soname only (libincite.so.1).
  */
 #ifndef INCITE_H
 #define INCITE_H
@@ -528,8 +531,9 @@ typedef struct incite_metrics {
     double ece;                /* 15 equal bins of the top probability */
     /* The reliability diagram behind ece: bin b holds the posts whose top
      * probability is in [b/15, (b+1)/15) (the last bin includes 1); its
-     * posts' weight, their mean top probability, and the share of them
-     * whose top label is the true one (both NAN for an empty bin). */
+     * support (the posts' weights, as support[] counts), their mean top
+     * probability, and the share of them whose top label is the true one
+     * (both NAN for an empty bin). */
     double bin_weight[INCITE_ECE_BINS], bin_confidence[INCITE_ECE_BINS],
         bin_accuracy[INCITE_ECE_BINS];
 } incite_metrics;

@@ -27,7 +27,11 @@ for set in tweeteval_hate tweeteval_offensive davidson gab_hate_corpus hasoc2019
     j=$(cat "$tmp/$set.json")
     num() { printf '%s' "$j" | sed -n "s/.*$1\":\([-0-9.e]*\).*/\1/p"; }
     cls() { printf '%s' "$j" | sed -n "s/.*\"$1\":{\"precision\":\([0-9.]*\),\"recall\":\([0-9.]*\),\"f1\":\([0-9.]*\),\"support\":\([0-9]*\),\"roc_auc\":\([0-9.]*\|null\).*/\\$2/p"; }
-    printf '| %s | %s | %s | %.3f | %.3f / %.3f / %.3f | %.3f | %.3f | %.3f |\n' "$set" "$labels" "$(num '{"rows')" \
-        "$(num macro_f1)" "$(cls attack 1)" "$(cls attack 2)" "$(cls attack 3)" "$(cls offensive 3)" \
-        "$(cls none 3)" "$(cls attack 5)"
+    # a label the split does not have (support 0), or an AUC the model
+    # cannot give (null), is a dash, as in the model card
+    fig() { if [ "$(cls "$1" 4)" = 0 ] || [ "$(cls "$1" "$2")" = null ]; then printf '–'
+            else printf '%.3f' "$(cls "$1" "$2")"; fi; }
+    printf '| %s | %s | %s | %.3f | %s / %s / %s | %s | %s | %s |\n' "$set" "$labels" "$(num '{"rows')" \
+        "$(num macro_f1)" "$(fig attack 1)" "$(fig attack 2)" "$(fig attack 3)" "$(fig offensive 3)" \
+        "$(fig none 3)" "$(fig attack 5)"
 done

@@ -15,7 +15,7 @@ for key in accuracy macro_f1 weighted_f1 per_class confusion brier ece calibrati
     expect_match "json has $key" "\"$key\":" "$json"
 done
 expect "json calibration bins hold every row" 36 \
-    "$(printf '%s' "$json" | sed 's/.*"calibration":\[\([^]]*\)\].*/\1/' | grep -o '"rows":[0-9]*' |
+    "$(printf '%s' "$json" | sed 's/.*"calibration":\[\([^]]*\)\].*/\1/' | grep -o '"support":[0-9]*' |
        awk -F: '{ n += $2 } END { print n }')"
 expect_match "json per-class fields" '"attack":\{"precision":[0-9.]+,"recall":[0-9.]+,"f1":[0-9.]+,"support":12,"roc_auc":[0-9.]+,"pr_auc":[0-9.]+\}' "$json"
 out=$(eval_ --cv 3 --hash-bits 16 --min-df 1 $DATA)

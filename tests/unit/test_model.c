@@ -645,6 +645,12 @@ static void test_metrics(void **state)
     assert_close(m.roc_auc[1], 0.75, 1e-12);
     assert_close(m.pr_auc[1], 5.0 / 6, 1e-12);
     incite_metrics_free(&m);
+    /* every weight 0: no posts, so no ECE either (it read 0, the Brier
+     * score NaN) */
+    double w0[] = {0, 0, 0, 0};
+    assert_int_equal(incite_metrics_compute(4, 2, truth, pred, prob, w0, &m), INCITE_OK);
+    assert_true(isnan(m.ece) && isnan(m.brier));
+    incite_metrics_free(&m);
     double w[] = {1, NAN, 1, 1};
     assert_int_equal(incite_metrics_compute(4, 2, truth, pred, prob, w, &m), INCITE_EINVAL);
     incite_metrics_free(NULL);
