@@ -250,15 +250,15 @@ static int group_rows(trainer *t)
     return INCITE_OK;
 }
 
-/* Stratified folds of groups.  A group is dealt under the label among
- * its rows that has the fewest posts (a post can be labelled twice), so
- * that a label whose posts repeat posts labelled otherwise still spreads
- * over folds: each label's groups are shuffled and dealt round-robin, two
- * of them never to one fold, and every row follows its group.  (By rows,
- * a label of two posts copied many times was dealt among a larger label's
- * posts, and could land in one fold.)  Without repeated posts every row
- * is a group of its own label, and this deals rows as it always did.
- * posts_of[c]: the groups that hold label c. */
+/* Stratified folds of groups.  A group is dealt under the label among its
+ * rows that has the fewest posts (a post can be labelled twice), so that a
+ * label whose posts repeat posts labelled otherwise still spreads over
+ * folds: each label's groups are shuffled and dealt round-robin, so a label
+ * dealt two groups or more is in two folds or more, and every row follows
+ * its group.  (By rows, a label of two posts copied many times was dealt
+ * among a larger label's posts, and could land in one fold.)  Without
+ * repeated posts every row is a group of its own label, and this deals rows
+ * as it always did.  posts_of[c]: the groups that hold label c. */
 static int assign_folds(trainer *t, const size_t *posts_of)
 {
     uint64_t s = t->o->seed ^ 0xf01d5ull;
