@@ -68,9 +68,9 @@ train $OPTS -o "$TMP/conflict.model" "$TMP/conflict.tsv" 2>"$TMP/err"
 expect_match "a repeated post with two labels: a warning naming both lines" \
     "warning: 1 repeated posts carry more than one label \(the first: line $(wc -l < "$TMP/conflict.tsv" | tr -d ' '), '[a-z]+', repeats line 2, '[a-z]+'\)" \
     "$(cat "$TMP/err")"
-# A label whose posts all repeat another label's: dealt under the rarer
-# label, its posts spread over folds whatever the seed (seeds 2 and 4
-# once put both in one fold, and training failed)
+# A label whose posts all repeat another label's: dealt under the label
+# with fewer posts, its posts spread over folds whatever the seed (seeds 2
+# and 4 once put both in one fold, and training failed)
 { cat $DATA; sed -n 2,3p $DATA | sed 's/^attack/rare/'; } > "$TMP/copies.tsv"
 ok=0
 for seed in 1 2 3 4; do
