@@ -136,13 +136,18 @@ static void check_targets(const incite_dataset *d, const incite_model *m, const 
 static void warn_unknown_labels(const eval *e, size_t modelled, const incite_dataset *d,
                                 const char *path)
 {
+    size_t *count = calloc(incite_dataset_nlabels(d), sizeof *count);   /* by the data's label */
+    if (!count)
+        cli_die(EXIT_FAILURE_RUN, "out of memory");
+    for (size_t r = 0; r < incite_dataset_size(d); r++)
+        count[incite_dataset_label(d, r)]++;
     for (size_t c = modelled; c < e->k; c++) {
         if (e->scored[c])
             continue;
         size_t rows = 0;
-        for (size_t r = 0; r < incite_dataset_size(d); r++)
-            rows += strcmp(incite_dataset_label_name(d, (size_t)incite_dataset_label(d, r)),
-                           e->label[c]) == 0;
+        for (size_t x = 0; x < incite_dataset_nlabels(d); x++)
+            if (strcmp(incite_dataset_label_name(d, x), e->label[c]) == 0)
+                rows = count[x];
         const char *alike = NULL;
         for (size_t m = 0; m < modelled && !alike; m++)
             if (labels_alike(e->label[m], e->label[c]))
@@ -154,6 +159,7 @@ static void warn_unknown_labels(const eval *e, size_t modelled, const incite_dat
                  "predicted, so each of its rows counts as a mistake",
                  path, e->label[c], rows, hint);
     }
+    free(count);
 }
 
 /* Scores every row, its text rewritten by `kind` first when kind >= 0. */

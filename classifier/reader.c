@@ -226,6 +226,13 @@ static int looks_like_header(const incite_reader *r, const char *line, size_t le
     return 0;
 }
 
+/* The length of a UTF-8 BOM that starts the line: the file's first
+ * bytes only, not a later line's. */
+static size_t bom(const incite_reader *r, const char *line, size_t len)
+{
+    return r->lr.lineno == 1 && len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+}
+
 /* Whether a line before the first other line is empty (after the BOM of
  * line 1): it tells nothing of the format, and before a header it is not
  * a row.  Only empty: a line of spaces comes back as a record, byte for
@@ -233,9 +240,7 @@ static int looks_like_header(const incite_reader *r, const char *line, size_t le
  * in proportion to the input. */
 static int blank_lead(const incite_reader *r, const char *line, size_t len)
 {
-    if (r->lr.lineno == 1 && len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0)
-        len -= 3;
-    return len == 0;
+    return len == bom(r, line, len);
 }
 
 /* Decides the format from the first line that is not empty; reads the
@@ -243,11 +248,9 @@ static int blank_lead(const incite_reader *r, const char *line, size_t len)
 static int start(incite_reader *r, const char **line, size_t *len)
 {
     r->started = 1;
-    /* a BOM is the file's first bytes, not a later line's */
-    if (r->lr.lineno == 1 && *len >= 3 && memcmp(*line, "\xef\xbb\xbf", 3) == 0) {
-        *line += 3;
-        *len -= 3;
-    }
+    size_t b = bom(r, *line, *len);
+    *line += b;
+    *len -= b;
     if (r->format == INCITE_INPUT_AUTO) {
         size_t i = 0;
         while (i < *len && ((*line)[i] == ' ' || (*line)[i] == '\t'))
