@@ -21,9 +21,11 @@
 #              are kept in bench/train_scaling.json and reported from there)
 #
 # Environment: BENCH_PARTS (default "train score load featurize profile"),
-# BENCH_SCALE=1 (add "scaling"), BENCH_RUNS (5) / BENCH_WARMUP (1) for
-# incite and fastText, BENCH_SLOW_RUNS (3, no warm-up) for scikit-learn,
-# BENCH_LOAD_RUNS (10), BENCH_SCALE_SIZES ("10000 100000 300000 1000000"),
+# BENCH_SCALE=1 (add "scaling"), BENCH_RUNS (5) / BENCH_WARMUP (1): scoring
+# rounds kept / warm-up rounds, BENCH_SLOW_RUNS (3): the rounds that include
+# scikit-learn,
+# BENCH_LOAD_RUNS (10), BENCH_TRAIN_RUNS (2: incite-train and scikit-learn's
+# fit in turn), BENCH_SCALE_SIZES ("10000 100000 300000 1000000"),
 # BENCH_SCALE_SKLEARN_MAX (300000: its fit of 1M posts would need some 15 GB),
 # SHARED (../shared/datasets), BENCH_MODEL (score with this model instead of
 # models/default.model or, when that is missing, a stand-in trained here).
@@ -46,6 +48,7 @@ RUNS=${BENCH_RUNS:-5}
 WARMUP=${BENCH_WARMUP:-1}
 SLOW_RUNS=${BENCH_SLOW_RUNS:-3}
 LOAD_RUNS=${BENCH_LOAD_RUNS:-10}
+TRAIN_RUNS=${BENCH_TRAIN_RUNS:-2}
 SCALE_SIZES=${BENCH_SCALE_SIZES:-10000 100000 300000 1000000}
 SCALE_SKLEARN_MAX=${BENCH_SCALE_SKLEARN_MAX:-300000}
 FLAG=hate          # the label incite's models flag (a label of the pooled data)
@@ -156,17 +159,25 @@ if has_part train; then
     note train wrapper "bench/treemem.py OUT.json COMMAND (runs /usr/bin/time -v COMMAND, samples the process tree's PSS every 0.2 s)"
     say "train: incite-train on $(($(wc -l < "$C/train.tsv") - 1)) pooled posts (load $(loadavg))"
     note train load_before "$(loadavg)"
-    $PY bench/treemem.py "$RES/train_incite.json" \
-        "$BIN/incite-train" --flag "$FLAG" -o "$OUT/train-incite.model" "$C/train.tsv"
+    note train runs "$TRAIN_RUNS"
+    # incite-train and scikit-learn's fit take turns, TRAIN_RUNS times, so
+    # that a slow spell of the machine does not fall on one of them only.
+    r=1
+    while [ "$r" -le "$TRAIN_RUNS" ]; do
+        say "train: run $r of $TRAIN_RUNS: incite-train (load $(loadavg))"
+        $PY bench/treemem.py "$RES/train_incite_$r.json" \
+            "$BIN/incite-train" --flag "$FLAG" -o "$OUT/train-incite.model" "$C/train.tsv"
+        say "train: run $r of $TRAIN_RUNS: scikit-learn fit (load $(loadavg))"
+        $PY bench/treemem.py "$RES/train_sklearn_$r.json" \
+            $PY "$SHARED_BENCH/sklearn_score.py" fit "$C/train.tsv" "$OUT/train-sklearn.pkl"
+        r=$((r + 1))
+    done
     # One fit and nothing else, as scikit-learn's fit is: the like-for-like
     # row.  The default above also fits five folds for calibration and
     # honest metrics, which the scikit-learn pipeline does not do at all.
     say "train: incite-train --cv 0, one fit (load $(loadavg))"
     $PY bench/treemem.py "$RES/train_incite_cv0.json" \
         "$BIN/incite-train" --flag "$FLAG" --cv 0 -o "$OUT/train-incite-cv0.model" "$C/train.tsv"
-    say "train: scikit-learn fit (load $(loadavg))"
-    $PY bench/treemem.py "$RES/train_sklearn.json" \
-        $PY "$SHARED_BENCH/sklearn_score.py" fit "$C/train.tsv" "$OUT/train-sklearn.pkl"
     note train load_after "$(loadavg)"
     say "train: macro-F1 on the pooled test splits"
     "$BIN/incite-eval" --json -m "$OUT/train-incite.model" "$C/test.tsv" > "$RES/eval_incite.json"
@@ -261,16 +272,46 @@ if has_part score; then
     note score model_bytes_pooled "$(wc -c < "$STANDIN")"
     note score cmd_fasttext "$cf"
     note score cmd_sklearn "$cs"
-    note score hyperfine_fast "hyperfine --warmup $WARMUP --runs $RUNS (each command prefixed with /usr/bin/time -v -a -o FILE)"
-    note score hyperfine_slow "hyperfine --warmup 0 --runs $SLOW_RUNS (prefixed the same way)"
-    say "score: incite-score 1 and 2 threads, with the pooled model, fastText: $((WARMUP + RUNS)) runs each (load $(loadavg))"
-    hyperfine --warmup "$WARMUP" --runs "$RUNS" --export-json "$RES/score_fast.json" \
-        -n incite-1t "$(rss incite-1t) $c1" -n incite-2t "$(rss incite-2t) $c2" \
-        -n incite-pooled "$(rss incite-pooled) $cp" \
-        -n fasttext "$(rss fasttext) $cf"
-    say "score: scikit-learn: $SLOW_RUNS runs (load $(loadavg))"
-    hyperfine --warmup 0 --runs "$SLOW_RUNS" --export-json "$RES/score_sklearn.json" \
-        -n sklearn "$(rss sklearn) $cs"
+    note score hyperfine "hyperfine --runs 1, once per round, the commands' order rotated each round (each command prefixed with /usr/bin/time -v -a -o FILE)"
+    note score rounds "$RUNS"
+    note score warmup_rounds "$WARMUP"
+    note score sklearn_rounds "$SLOW_RUNS"
+    # Round by round, every command once, rather than each command's runs
+    # back to back: a slow spell of this shared machine then falls on all
+    # of them, not on one, and each round gives a ratio of its own.  The
+    # warm-up rounds (file cache) are not kept; scikit-learn, a minute a
+    # run, is in the first SLOW_RUNS rounds only.
+    say "score: incite-score 1 and 2 threads, with the pooled model, fastText: $WARMUP + $RUNS rounds;" \
+        "scikit-learn in $SLOW_RUNS of them (load $(loadavg))"
+    r=1
+    while [ "$r" -le $((WARMUP + RUNS)) ]; do
+        kept=$((r - WARMUP))
+        names="incite-1t incite-2t incite-pooled fasttext"
+        [ "$kept" -ge 1 ] && [ "$kept" -le "$SLOW_RUNS" ] && names="$names sklearn"
+        set --
+        for name in $names; do
+            case $name in
+            incite-1t) cmd=$c1 ;; incite-2t) cmd=$c2 ;; incite-pooled) cmd=$cp ;;
+            fasttext) cmd=$cf ;; sklearn) cmd=$cs ;;
+            esac
+            set -- "$@" -n "$name" "$(rss "$name") $cmd"
+        done
+        # rotate by the round: each command in turn goes first
+        k=0
+        while [ "$k" -lt $(((r - 1) % ($# / 3))) ]; do
+            set -- "$@" "$1" "$2" "$3"
+            shift 3
+            k=$((k + 1))
+        done
+        if [ "$kept" -ge 1 ]; then
+            json=$RES/score_round_$kept.json
+        else
+            json=$OUT/score_warmup.json
+        fi
+        say "score: round $r of $((WARMUP + RUNS))$([ "$kept" -ge 1 ] || echo ' (warm-up)') (load $(loadavg))"
+        hyperfine --style basic --runs 1 --export-json "$json" "$@" > /dev/null
+        r=$((r + 1))
+    done
     note score load_after "$(loadavg)"
     note score model_bytes_fasttext "$(wc -c < "$FTBIN")"
     note score model_bytes_sklearn "$(wc -c < "$SKPKL")"
