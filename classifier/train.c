@@ -14,7 +14,8 @@
  * Determinism: folds come from our own seeded generator; LIBLINEAR and
  * LIBSVM draw from rand(), which is reseeded before every solver call, so
  * a model depends on the data, options and seed only - not on --threads,
- * whose workers are processes (rand() is process-wide state).
+ * whose workers are processes (rand() is process-wide state), nor on
+ * other trainings in the host's threads (solver_lock).
  */
 #define _GNU_SOURCE   /* pipe2() */
 #include <errno.h>
@@ -22,6 +23,7 @@
 #include <linear.h>
 #include <math.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,6 +93,31 @@ static void solver_message(const char *s)
         if (n > st->iterations_max)
             st->iterations_max = n;
     }
+}
+
+/* rand() is one stream per process: two solver calls at once in a host's
+ * threads would interleave their draws, and each model would depend on
+ * timing.  Every reseed and the solver call after it hold this lock, as
+ * does setting the solvers' print hooks (process-wide too; set at each
+ * call, in case the host set its own).  A forked worker does without: it
+ * has one thread, and its copy of the lock may be held by a host thread
+ * that does not exist in it. */
+static pthread_mutex_t solver_lock = PTHREAD_MUTEX_INITIALIZER;
+static int solver_lock_used = 1;
+
+static void solver_enter(unsigned seed)
+{
+    if (solver_lock_used)
+        pthread_mutex_lock(&solver_lock);
+    set_print_string_function(solver_message);
+    svm_set_print_string_function(solver_message);
+    srand(seed);
+}
+
+static void solver_leave(void)
+{
+    if (solver_lock_used)
+        pthread_mutex_unlock(&solver_lock);
 }
 
 static void add_stats(incite_solver_stats *to, const incite_solver_stats *s)
@@ -671,8 +698,9 @@ static int fit_liblinear(const trainer *t, const problem_data *p, double C, uint
             free(subx);
             break;
         }
-        srand((unsigned)(seed + pair));
+        solver_enter((unsigned)(seed + pair));
         struct model *lm = train(&prob, &param);
+        solver_leave();
         free(suby);
         free(subx);
         if (!lm) {
@@ -830,8 +858,9 @@ static int fit_libsvm(const trainer *t, problem_data *p, double C, double gamma,
         free(y);
         return set_error(INCITE_ESOLVER, "LIBSVM: %s", why);
     }
-    srand((unsigned)t->o->seed);
+    solver_enter((unsigned)t->o->seed);
     struct svm_model *v = svm_train(&prob, &param);
+    solver_leave();
     int rc = INCITE_OK;
     if (!v || v->nr_class != (int)t->k) {
         rc = set_error(INCITE_ESOLVER, "LIBSVM failed to train on every label");
@@ -1063,6 +1092,7 @@ static int run_jobs(const trainer *t, const grid_point *grid, const job *jobs, s
                 break;
             }
             if (c == 0) {
+                solver_lock_used = 0;
                 close(p[0]);
                 /* a killed parent must not leave its workers computing for
                  * nobody (they once ran on at full CPU) */
@@ -1631,8 +1661,6 @@ static int setup(trainer *t, const incite_dataset *d, const incite_train_options
         return set_error(INCITE_ENOMEM, "out of memory");
     for (size_t i = 0; i < t->n; i++)   /* whole numbers up to 1000: dataset.c */
         t->reps[i] = (int)incite_dataset_weight(d, i);
-    set_print_string_function(solver_message);
-    svm_set_print_string_function(solver_message);
     if ((rc = featurize_all(t)) || (rc = group_rows(t)))
         return rc;
     return t->folds > 1 ? make_folds(t) : INCITE_OK;

@@ -456,12 +456,17 @@ void incite_cv_result_free(incite_cv_result *r);
  * with incite_cv_result_free() whether training succeeded or not.
  *
  * Process-wide effects: LIBLINEAR and LIBSVM draw from the C library's
- * rand() (seeded by the options' seed) and print through hooks this
- * library silences, so run one training at a time per process (two at
- * once in threads give models that depend on timing).  With threads > 1
+ * rand(), which each solver call reseeds from the options' seed (the
+ * host's own rand() sequence is not kept), and print through hooks this
+ * library silences.  Trainings in several threads take turns at each
+ * solver call, so each model still depends on its data, options and seed
+ * alone, unless the host calls rand() itself meanwhile.  With threads > 1
  * the folds run in forked worker processes, which report through pipes
  * and are reaped by pid: a host's own children and its SIGCHLD handling
- * are left alone; stdio streams are flushed before forking.  The model
+ * are left alone; stdio streams are flushed before forking.  A worker
+ * allocates, so forking while other host threads run needs an allocator
+ * that stays usable in the child (glibc's does; GCC 12's AddressSanitizer
+ * can deadlock there: use threads = 1 in such builds).  The model
  * records SOURCE_DATE_EPOCH, when set, as its training date. */
 int incite_train(const incite_dataset *d, const incite_train_options *o, incite_model **out,
                  incite_cv_result *cv);
