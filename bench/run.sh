@@ -8,8 +8,9 @@
 #   train      incite-train vs sklearn_score.py fit on the pooled ~70k train
 #              posts: wall time, peak memory, macro-F1 on the pooled tests
 #   score      whole-process scoring of 200,000 posts: incite-score with 1
-#              and 2 threads, fastText predict, the scikit-learn pipeline
-#              (hyperfine; peak RSS by /usr/bin/time -v around each run)
+#              and 2 threads, fastText predict, the scikit-learn pipeline,
+#              round by round (hyperfine; peak RSS by /usr/bin/time -v
+#              around each run)
 #   load       start-up + model load: incite-score on an empty input,
 #              fastText on one line, scikit-learn on an empty input
 #   featurize  the core alone (build/bench/featurize) on 20 MB of tweets,
@@ -23,9 +24,8 @@
 # Environment: BENCH_PARTS (default "train score load featurize profile"),
 # BENCH_SCALE=1 (add "scaling"), BENCH_RUNS (5) / BENCH_WARMUP (1): scoring
 # rounds kept / warm-up rounds, BENCH_SLOW_RUNS (3): the rounds that include
-# scikit-learn,
-# BENCH_LOAD_RUNS (10), BENCH_TRAIN_RUNS (2: incite-train and scikit-learn's
-# fit in turn), BENCH_SCALE_SIZES ("10000 100000 300000 1000000"),
+# scikit-learn, BENCH_LOAD_RUNS (10), BENCH_TRAIN_RUNS (2: incite-train and
+# scikit-learn's fit in turn), BENCH_SCALE_SIZES ("10000 100000 300000 1000000"),
 # BENCH_SCALE_SKLEARN_MAX (300000: its fit of 1M posts would need some 15 GB),
 # SHARED (../shared/datasets), BENCH_MODEL (score with this model instead of
 # models/default.model or, when that is missing, a stand-in trained here).
