@@ -215,17 +215,22 @@ static void *train_concurrently(void *arg)
     return NULL;
 }
 
-static void test_reproducible_in_host_threads(void **state)
+static incite_dataset *load_multilingual(void)
 {
-    (void)state;
     FILE *fp = fopen("datasets/multilingual/train.tsv", "rb");
     assert_non_null(fp);
     incite_dataset *d;
     assert_int_equal(incite_dataset_read(fp, "train.tsv", NULL, 0, NULL, NULL, &d), INCITE_OK);
     fclose(fp);
+    return d;
+}
+
+static void test_reproducible_in_host_threads(void **state)
+{
+    (void)state;
     concurrent c[2];
     for (int k = 0; k < 2; k++) {
-        c[k].d = d;
+        c[k].d = load_multilingual();   /* a dataset is one thread's at a time */
         incite_train_options_default(&c[k].o);
         c[k].o.threads = k ? FORKING_THREAD_WORKERS : 1;
         c[k].o.folds = 2;
@@ -233,7 +238,7 @@ static void test_reproducible_in_host_threads(void **state)
         c[k].o.features.hash_bits = 14;
     }
     incite_model *ref;
-    assert_int_equal(incite_train(d, &c[0].o, &ref, NULL), INCITE_OK);
+    assert_int_equal(incite_train(c[0].d, &c[0].o, &ref, NULL), INCITE_OK);
     pthread_t th[2];
     for (int k = 0; k < 2; k++)
         assert_int_equal(pthread_create(&th[k], NULL, train_concurrently, &c[k]), 0);
@@ -246,7 +251,8 @@ static void test_reproducible_in_host_threads(void **state)
             incite_model_free(c[k].m[i]);
         }
     incite_model_free(ref);
-    incite_dataset_free(d);
+    for (int k = 0; k < 2; k++)
+        incite_dataset_free(c[k].d);
 }
 
 /* Training in a host with children of its own: a host child that exits
