@@ -20,14 +20,19 @@
 #include "hash.h"
 #include "testutil.h"
 
-static incite_dataset *load_tiny(void)
+static incite_dataset *load_data(const char *path)
 {
-    FILE *fp = fopen("tests/data/tiny.tsv", "rb");
+    FILE *fp = fopen(path, "rb");
     assert_non_null(fp);
     incite_dataset *d;
-    assert_int_equal(incite_dataset_read(fp, "tiny.tsv", NULL, 0, NULL, NULL, &d), INCITE_OK);
+    assert_int_equal(incite_dataset_read(fp, path, NULL, 0, NULL, NULL, &d), INCITE_OK);
     fclose(fp);
     return d;
+}
+
+static incite_dataset *load_tiny(void)
+{
+    return load_data("tests/data/tiny.tsv");
 }
 
 /* A solver and scheme to train with; LIBSVM is one-vs-one. */
@@ -215,22 +220,12 @@ static void *train_concurrently(void *arg)
     return NULL;
 }
 
-static incite_dataset *load_multilingual(void)
-{
-    FILE *fp = fopen("datasets/multilingual/train.tsv", "rb");
-    assert_non_null(fp);
-    incite_dataset *d;
-    assert_int_equal(incite_dataset_read(fp, "train.tsv", NULL, 0, NULL, NULL, &d), INCITE_OK);
-    fclose(fp);
-    return d;
-}
-
 static void test_reproducible_in_host_threads(void **state)
 {
     (void)state;
     concurrent c[2];
     for (int k = 0; k < 2; k++) {
-        c[k].d = load_multilingual();   /* a dataset is one thread's at a time */
+        c[k].d = load_data("datasets/multilingual/train.tsv");   /* one thread's at a time */
         incite_train_options_default(&c[k].o);
         c[k].o.threads = k ? FORKING_THREAD_WORKERS : 1;
         c[k].o.folds = 2;
