@@ -12,7 +12,6 @@
 
 #include "internal.h"
 
-
 typedef struct scored {
     double score, weight;
     int positive;
