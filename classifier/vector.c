@@ -24,13 +24,13 @@
 #define prefetch(p) ((void)(p))
 #endif
 
-/* A row's first float and, when the row may span two 64-byte cache
- * lines, its last (last: see row_last()). */
+/* A row's first float and its last (last: see row_last()), both
+ * unconditionally: a second prefetch of the same line costs less than a
+ * branch per feature. */
 static inline void prefetch_row(const float *row, size_t last)
 {
     prefetch(row);
-    if (last)
-        prefetch(row + last);
+    prefetch(row + last);
 }
 
 /* The offset of a row's last float if rows of stride floats from rows
@@ -104,47 +104,80 @@ static inline void add_square(double s[4], unsigned groups, uint32_t g, double s
     }
 }
 
-/* vector_weigh() for a number of groups and with or without idf, all
- * constant where it is inlined; unsigned hashing without idf keeps every
- * feature (all_kept): counts are then at least 1. */
+/* Whether a weight is kept: not +-0.0.  A test of its bits, not v !=
+ * 0.0, which costs a compare, a parity check and a select. */
+static inline size_t nonzero(double v)
+{
+    uint64_t b;
+    memcpy(&b, &v, sizeof b);
+    return (b << 1) != 0;
+}
+
+/* One feature of weigh(), written at out[k]; returns the next k. */
+static ALWAYS_INLINE size_t weigh_one(const feature_entry *restrict e, size_t i,
+                                      const incite_config *c, const double *tf,
+                                      const float *idf, size_t stride,
+                                      incite_node *restrict out, uint32_t *restrict src,
+                                      size_t k, double acc[4], unsigned groups, int with_idf,
+                                      int all_kept)
+{
+    const uint32_t key = e[i].key;
+    const int32_t cnt = e[i].count;
+    double v = (uint32_t)cnt + (TF_TABLE - 1) < 2 * TF_TABLE - 1 ? tf[cnt] : vector_tf(c, cnt);
+    if (with_idf)
+        v *= idf[(size_t)key * stride];
+    add_square(acc, groups, key & (groups - 1), v * v);
+    out[k].index = (int)key + 1;
+    out[k].value = v;
+    if (src)
+        src[k] = (uint32_t)i;
+    /* an idf of 0 drops the feature, as does a count of 0 (signed
+     * hashing), the only zero tf */
+    return k + (all_kept ? 1 : nonzero(v));
+}
+
+/* vector_weigh() for a number of groups, with or without idf and src,
+ * all constant where it is inlined; unsigned hashing without idf keeps
+ * every feature (all_kept): counts are then at least 1. */
 static ALWAYS_INLINE size_t weigh(const feature_table *ft, const incite_config *c, const float *idf,
                                   size_t stride, incite_node *restrict out, uint32_t *restrict src,
                                   double s[4], unsigned groups, int with_idf, int all_kept)
 {
     /* locals: config fields are uint8_t and would be reloaded after
      * every store to out[] */
-    const uint32_t gmask = groups - 1;
     const double *tf = signed_tf[c->sublinear_tf] + TF_TABLE - 1;
     const feature_entry *restrict e = ft->e;
     const size_t n = ft->n;
     double acc[4] = {0};   /* not s[]: its stores would stay in the loop */
-    size_t k = 0;
-    /* A model's rows are megabytes and a post's keys scattered over them:
-     * ask for rows well ahead, so their cache misses overlap. */
-    const size_t last = with_idf ? row_last(idf, stride) : 0;
-    if (with_idf)
-        for (size_t i = 0; i < n && i < PREFETCH_AHEAD; i++)
+    size_t i = 0, k = 0;
+    if (with_idf) {
+        /* A model's rows are megabytes and a post's keys scattered over
+         * them: ask for rows well ahead, so their cache misses overlap.
+         * The loop that asks is separate from the last PREFETCH_AHEAD
+         * features', so neither checks whether there is a row to ask
+         * for. */
+        const size_t last = row_last(idf, stride);
+        for (; i < n && i < PREFETCH_AHEAD; i++)
             prefetch_row(idf + (size_t)e[i].key * stride, last);
-    for (size_t i = 0; i < n; i++) {
-        uint32_t key = e[i].key;
-        if (with_idf && i + PREFETCH_AHEAD < n)
+        for (i = 0; i + PREFETCH_AHEAD < n; i++) {
             prefetch_row(idf + (size_t)e[i + PREFETCH_AHEAD].key * stride, last);
-        int32_t cnt = e[i].count;
-        double v = (uint32_t)cnt + (TF_TABLE - 1) < 2 * TF_TABLE - 1 ? tf[cnt]
-                                                                     : vector_tf(c, cnt);
-        if (with_idf)
-            v *= idf[(size_t)key * stride];
-        add_square(acc, groups, key & gmask, v * v);
-        out[k].index = (int)key + 1;
-        out[k].value = v;
-        if (src)
-            src[k] = (uint32_t)i;
-        /* an idf of 0 drops the feature, as does a count of 0 (signed
-         * hashing), the only zero tf */
-        k += all_kept ? 1 : with_idf ? v != 0.0 : cnt != 0;
+            k = weigh_one(e, i, c, tf, idf, stride, out, src, k, acc, groups, 1, all_kept);
+        }
     }
+    for (; i < n; i++)
+        k = weigh_one(e, i, c, tf, idf, stride, out, src, k, acc, groups, with_idf, all_kept);
     memcpy(s, acc, sizeof acc);
     return k;
+}
+
+/* weigh() with and without src, which only scoring's explanations read. */
+static ALWAYS_INLINE size_t weigh_src(const feature_table *ft, const incite_config *c,
+                                      const float *idf, size_t stride, incite_node *restrict out,
+                                      uint32_t *restrict src, double s[4], unsigned groups,
+                                      int with_idf, int all_kept)
+{
+    return src ? weigh(ft, c, idf, stride, out, src, s, groups, with_idf, all_kept)
+               : weigh(ft, c, idf, stride, out, NULL, s, groups, with_idf, all_kept);
 }
 
 size_t vector_weigh(const feature_table *ft, const incite_config *c, const float *idf,
@@ -155,13 +188,13 @@ size_t vector_weigh(const feature_table *ft, const incite_config *c, const float
     pthread_once(&sublinear_once, fill_sublinear);
     size_t k;
     if (group_shift(c) == 1 && !idf && !c->signed_hash)
-        k = weigh(ft, c, idf, stride, out, src, ss, 2, 0, 1);
+        k = weigh_src(ft, c, idf, stride, out, src, ss, 2, 0, 1);
     else if (group_shift(c) == 1)
-        k = idf ? weigh(ft, c, idf, stride, out, src, ss, 2, 1, 0)
-                : weigh(ft, c, idf, stride, out, src, ss, 2, 0, 0);
+        k = idf ? weigh_src(ft, c, idf, stride, out, src, ss, 2, 1, 0)
+                : weigh_src(ft, c, idf, stride, out, src, ss, 2, 0, 0);
     else
-        k = idf ? weigh(ft, c, idf, stride, out, src, ss, 4, 1, 0)
-                : weigh(ft, c, idf, stride, out, src, ss, 4, 0, 0);
+        k = idf ? weigh_src(ft, c, idf, stride, out, src, ss, 4, 1, 0)
+                : weigh_src(ft, c, idf, stride, out, src, ss, 4, 0, 0);
     for (int g = 0; g < 4; g++)
         inv[g] = ss[g] > 0 ? 1.0 / sqrt(ss[g]) : 0.0;
     return k;
