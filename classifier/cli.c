@@ -20,6 +20,14 @@
 
 const char *cli_name = "incite";
 
+void cli_finish_output(void)
+{
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout))
+        cli_die(EXIT_FAILURE_RUN, "writing the output: %s",
+                errno ? strerror(errno) : "an earlier write failed");
+}
+
 void cli_warn(const char *fmt, ...)
 {
     va_list ap;
@@ -312,10 +320,12 @@ int cli_parse(const cli_program *p, int argc, char **argv)
         const cli_option *o = NULL;
         if (c == 'h') {
             help(p);
+            cli_finish_output();
             exit(EXIT_OK);
         }
         if (c == 'V') {
             printf("%s %s\n", p->name, INCITE_VERSION);
+            cli_finish_output();
             exit(EXIT_OK);
         }
         if (c == ':') {

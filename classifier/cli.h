@@ -63,6 +63,11 @@ void cli_json_number(FILE *out, double v);
 /* Prints "prog: message" to stderr and exits with status. */
 void cli_die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
 
+/* Flushes standard output and exits with EXIT_FAILURE_RUN, saying why,
+ * if anything written to it was lost (a full disk, a closed descriptor):
+ * the last thing a program does before it reports success. */
+void cli_finish_output(void);
+
 /* Prints "prog: message" to stderr. */
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -599,6 +599,7 @@ int main(int argc, char **argv)
         if (!model_path)
             cli_die(EXIT_USAGE, "--info needs -m MODEL");
         print_info(model_path);
+        cli_finish_output();
         return EXIT_OK;
     }
     if (argc - first != 1)
@@ -702,5 +703,6 @@ int main(int argc, char **argv)
     free(e.pred);
     free(e.prob);
     free(e.weight);
-    return fflush(stdout) ? EXIT_FAILURE_RUN : EXIT_OK;
+    cli_finish_output();
+    return EXIT_OK;
 }

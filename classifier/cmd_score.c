@@ -673,8 +673,7 @@ int main(int argc, char **argv)
     start_output(&R.inputs[0]);
     if (by_handle)
         print_handles();
-    if (fflush(stdout) != 0)
-        cli_die(EXIT_FAILURE_RUN, "writing the output: %s", strerror(errno));
+    cli_finish_output();
     if (!quiet && !dump)
         fprintf(stderr, "%s: %llu rows read, %llu scored (%llu truncated), %llu flagged, %llu errors\n",
                 cli_name, (unsigned long long)R.rows, (unsigned long long)R.scored,
