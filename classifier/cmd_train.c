@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -35,6 +36,30 @@ static void progress(void *ctx, const char *stage, int done, int total)
         fprintf(stderr, "%s: %s %d/%d\n", cli_name, stage, done, total);
 }
 
+/* Usage errors about -o, before the data is read and the training
+ * spends minutes: "-" reads as standard output, which a model (renamed
+ * into place) cannot go to; incite_model_save() would refuse a device, a
+ * FIFO or a dangling link only at the end; and a model saved over its
+ * own training file would destroy the data. */
+static void check_output(const char *out, const char *in)
+{
+    if (strcmp(out, "-") == 0)
+        cli_die(EXIT_USAGE, "-o -: a model goes to a file, not to standard output");
+    struct stat so, si;
+    if (stat(out, &so) != 0) {
+        if (lstat(out, &so) == 0)
+            cli_die(EXIT_USAGE, "-o %s: a symbolic link to nothing", out);
+        return;
+    }
+    if (S_ISDIR(so.st_mode))
+        cli_die(EXIT_USAGE, "-o %s: is a directory", out);
+    if (!S_ISREG(so.st_mode))
+        cli_die(EXIT_USAGE, "-o %s: not a regular file: a model goes to a file", out);
+    if (strcmp(in, "-") != 0 && stat(in, &si) == 0 && so.st_dev == si.st_dev &&
+        so.st_ino == si.st_ino)
+        cli_die(EXIT_USAGE, "-o %s: that is the training file", out);
+}
+
 int main(int argc, char **argv)
 {
     cli_program prog = {
@@ -50,6 +75,7 @@ int main(int argc, char **argv)
     if (argc - first != 1)
         cli_die(EXIT_USAGE, "give exactly one training file (see --help)");
     const char *path = argv[first];
+    check_output(output, path);
     tty = isatty(STDERR_FILENO);
     incite_train_options o;
     train_options_finish(&o);   /* usage errors before the data is read */

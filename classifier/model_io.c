@@ -256,9 +256,21 @@ static int write_all(int fd, const unsigned char *p, size_t n)
     return 0;
 }
 
-int incite_model_save(const incite_model *m, const char *path)
+/* incite_model_save() to target, a path that is no symbolic link; name
+ * is the caller's path, for messages. */
+static int save_to(const incite_model *m, const char *target, const char *name)
 {
-    clear_error();
+    /* The rename below replaces whatever target is: a device or a FIFO
+     * would become a model file. */
+    struct stat st;
+    if (stat(target, &st) == 0 && S_ISDIR(st.st_mode))
+        return set_error(INCITE_EIO, "%s: is a directory", name);
+    if (stat(target, &st) == 0 && !S_ISREG(st.st_mode))
+        return set_error(INCITE_EIO,
+                         "%s: not a regular file (a device, FIFO or socket): a model goes to a "
+                         "file, written beside it and renamed onto it",
+                         name);
+    const char *path = target;
     wbuf w = {0};
     serialize(m, &w);
     if (w.oom) {
@@ -274,7 +286,7 @@ int incite_model_save(const incite_model *m, const char *path)
     snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        int rc = set_error(INCITE_EIO, "%s: cannot create a temporary file next to it: %s", path,
+        int rc = set_error(INCITE_EIO, "%s: cannot create a temporary file next to it: %s", name,
                            strerror(errno));
         free(tmp);
         free(w.p);
@@ -309,8 +321,27 @@ fail:;
     unlink(tmp);
     free(tmp);
     free(w.p);
-    return set_error(INCITE_EIO, "%s: %s failed: %s (the previous file, if any, is untouched)", path,
+    return set_error(INCITE_EIO, "%s: %s failed: %s (the previous file, if any, is untouched)", name,
                      step, strerror(err));
+}
+
+int incite_model_save(const incite_model *m, const char *path)
+{
+    clear_error();
+    /* A symbolic link is saved through, as writing to it would be: the
+     * rename would otherwise replace the link itself with the model and
+     * leave the file it points to as it was (/dev/stdout, a link, would
+     * become a model file). */
+    struct stat st;
+    if (lstat(path, &st) != 0 || !S_ISLNK(st.st_mode))
+        return save_to(m, path, path);
+    char *target = realpath(path, NULL);
+    if (!target)
+        return set_error(INCITE_EIO, "%s: a symbolic link that cannot be followed: %s", path,
+                         strerror(errno));
+    int rc = save_to(m, target, path);
+    free(target);
+    return rc;
 }
 
 /* ---- reading ------------------------------------------------------ */

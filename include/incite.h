@@ -339,7 +339,10 @@ typedef struct incite_model incite_model;
 int incite_model_load(const char *path, incite_model **out);
 
 /* Writes to a temporary file beside path, syncs, renames into place: a
- * crash leaves either the old file or the new one, never half a model. */
+ * crash leaves either the old file or the new one, never half a model.
+ * A symbolic link is followed (the file it points to is replaced, the
+ * link kept); path must then be a regular file or not exist (INCITE_EIO
+ * otherwise: the rename would replace a device or a FIFO). */
 int incite_model_save(const incite_model *m, const char *path);
 void incite_model_free(incite_model *m);
 

@@ -2,8 +2,8 @@
  * test_model.c - training, the model file and scoring, through the
  * library: a model survives a round trip exactly; training is
  * reproducible and independent of the worker count and of trainings in
- * other threads; every truncation, every flipped byte and every hostile
- * field is refused, never crashes;
+ * other threads; saving replaces regular files only; every truncation,
+ * every flipped byte and every hostile field is refused, never crashes;
  * explanations add up to the margin; bad training sets are refused with a
  * reason; the solvers' iterations and non-convergence are reported.
  */
@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -384,6 +385,48 @@ static void test_solver_stats(void **state)
     assert_int_equal(capped.solver_final.iterations_max, 1000);
     assert_true(capped.solver_cv.capped > 0);
     incite_cv_result_free(&capped);
+    incite_dataset_free(d);
+}
+
+/* incite_model_save() replaces regular files only: a FIFO (or a device)
+ * is refused and left as it was; a symbolic link is saved through and
+ * stays a link; a dangling one is refused. */
+static void test_save_replaces_only_files(void **state)
+{
+    (void)state;
+    incite_dataset *d = load_tiny();
+    incite_model *m = train_tiny(d, 1, INCITE_MULTI_OVO);
+    struct stat st;
+    const char *fifo = tmp_path("save.fifo");
+    unlink(fifo);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    assert_int_equal(incite_model_save(m, fifo), INCITE_EIO);
+    assert_non_null(strstr(incite_last_error(), "not a regular file"));
+    assert_int_equal(lstat(fifo, &st), 0);
+    assert_true(S_ISFIFO(st.st_mode));
+    unlink(fifo);
+
+    const char *real = tmp_path("real.model"), *link = tmp_path("link.model");
+    spit(real, (const unsigned char *)"old", 3);
+    unlink(link);
+    assert_int_equal(symlink(real, link), 0);
+    assert_int_equal(incite_model_save(m, link), INCITE_OK);
+    assert_int_equal(lstat(link, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    incite_model *back;
+    assert_int_equal(incite_model_load(real, &back), INCITE_OK);
+    incite_model_free(back);
+    unlink(link);
+    unlink(real);
+
+    const char *dangling = tmp_path("dangling.model");
+    unlink(dangling);
+    assert_int_equal(symlink(tmp_path("nowhere/x.model"), dangling), 0);
+    assert_int_equal(incite_model_save(m, dangling), INCITE_EIO);
+    assert_int_equal(lstat(dangling, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    unlink(dangling);
+    incite_model_free(m);
     incite_dataset_free(d);
 }
 
@@ -773,6 +816,7 @@ int main(void)
         cmocka_unit_test(test_workers_in_a_host_with_children),
         cmocka_unit_test(test_api_misuse_is_refused),
         cmocka_unit_test(test_solver_stats),
+        cmocka_unit_test(test_save_replaces_only_files),
         cmocka_unit_test(test_every_truncation_and_flip_is_refused),
         cmocka_unit_test(test_hostile_fields_are_refused),
         cmocka_unit_test(test_explanations_add_up),
