@@ -275,9 +275,14 @@ void train_report_cv(const incite_train_options *o, const incite_dataset *d,
                  (unsigned long long)incite_dataset_line(d, r->conflict_row[1]),
                  incite_dataset_label_name(d, (size_t)incite_dataset_label(d, r->conflict_row[1])));
     /* A kernel with too small a C, for one, decides by its bias alone:
-     * the model would label every post alike, and exit 0 says nothing. */
+     * the model would label every post alike, and exit 0 says nothing.
+     * So does any model when no feature is frequent enough to keep. */
     int only;
-    if (r->pred && r->nlabels > 1 && one_label(r, &only))
+    if (r->n && !r->supported)
+        cli_warn("warning: no feature is in %u or more of the posts (--min-df): these options "
+                 "learnt nothing from the text, and score every post alike",
+                 o->features.min_df);
+    else if (r->pred && r->nlabels > 1 && one_label(r, &only))
         cli_warn("warning: cross-validation predicted '%s' for every row: these options "
                  "learnt nothing from the text (try a larger C, or --grid-C%s)",
                  incite_dataset_label_name(d, (size_t)only),

@@ -160,6 +160,7 @@ typedef struct trainer {
     size_t first_conflict;     /* the first row labelled otherwise than its group */
     int *reps;                 /* row -> times it enters training (weight) */
     double user_w[MODEL_MAX_LABELS]; /* --class-weights, 1 by default */
+    size_t supported;          /* features in min_df rows or more (see count_supported()) */
 } trainer;
 
 /* splitmix64: our own generator, so folds do not depend on libc */
@@ -1693,12 +1694,33 @@ static grid_point *make_grid(const incite_train_options *o, size_t *n)
     return g;
 }
 
+/* How many features are in min_df or more of all the rows, counted as
+ * build_problem() counts them for a fit.  A fit trains on some of the
+ * rows, so if this is 0, no fit has a feature to learn from: every model
+ * would score every post by its bias alone. */
+static int count_supported(trainer *t)
+{
+    uint32_t *df = calloc(t->dim, sizeof *df);
+    if (!df)
+        return set_error(INCITE_ENOMEM, "out of memory for document frequencies");
+    for (size_t i = 0; i < t->n; i++)
+        for (size_t j = 0; j < t->len[i]; j++)
+            df[t->cache[t->off[i] + j].key]++;
+    t->supported = 0;
+    for (size_t f = 0; f < t->dim; f++)
+        t->supported += df[f] >= t->cfg.min_df && df[f] > 0;
+    free(df);
+    return INCITE_OK;
+}
+
 static int train_or_validate(const incite_dataset *d, const incite_train_options *o,
                              incite_model **out, incite_cv_result *cv)
 {
     clear_error();
     trainer t;
     int rc = setup(&t, d, o);
+    if (!rc)
+        rc = count_supported(&t);
     size_t ngrid = 0;
     grid_point *grid = rc ? NULL : make_grid(o, &ngrid);
     job *jobs = NULL;
@@ -1821,7 +1843,8 @@ static int train_or_validate(const incite_dataset *d, const incite_train_options
     if (cv) {
         *cv = (incite_cv_result){.n = t.n, .nlabels = t.k, .folds = cv_folds, .pred = pred,
                                  .prob = prob, .best_C = grid[best].C, .best_gamma = grid[best].gamma,
-                                 .repeated = t.repeated, .conflicting = t.conflicting};
+                                 .repeated = t.repeated, .conflicting = t.conflicting,
+                                 .supported = t.supported};
         if (t.conflicting) {
             cv->conflict_row[0] = t.first_conflict;
             cv->conflict_row[1] = t.group[t.first_conflict];

@@ -451,6 +451,9 @@ typedef struct incite_cv_result {
     size_t repeated;           /* rows that repeat an earlier row */
     size_t conflicting;        /* repeated posts with more than one label */
     size_t conflict_row[2];    /* the first such: a row and the earlier one it repeats */
+    /* Features in at least min_df of the rows: 0 leaves nothing to learn
+     * from, and every model scores every post alike. */
+    size_t supported;
 } incite_cv_result;
 void incite_cv_result_free(incite_cv_result *r);
 
