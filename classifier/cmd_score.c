@@ -424,6 +424,12 @@ static void emit(void *ctx, const batch *b)
         cli_die(EXIT_FAILURE_RUN, "%s: --by-handle needs each post's handle, and the input has no "
                                   "'%s' column",
                 in->name, col[INCITE_FIELD_HANDLE] ? col[INCITE_FIELD_HANDLE] : "handle");
+    /* a column the options name must be there, as training and evaluation
+     * require: the default ones are optional (line numbers stand in for
+     * ids), a misspelt one would silently be too */
+    for (int k = 0; f == INCITE_INPUT_TSV && k < INCITE_FIELD_COUNT; k++)
+        if (col[k] && !incite_reader_has_field(in->reader, (incite_field_kind)k))
+            cli_die(EXIT_FAILURE_RUN, "%s:1: the header has no '%s' column", in->name, col[k]);
     if (!by_handle)   /* the ranking's header comes with the ranking, or not at all */
         start_output(in);
     for (size_t i = 0; i < b->n; i++) {
