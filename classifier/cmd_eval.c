@@ -12,6 +12,7 @@
 #include "cli_data.h"
 #include "cli_train.h"
 #include "incite.h"
+#include "strbuf.h"
 
 static const char *model_path, *perturb_list, *label_map;
 static int json, by_script, info;
@@ -560,25 +561,41 @@ static void report_perturbed(eval *e, const incite_dataset *d, const incite_mode
 }
 
 /* A model's labels, configuration and training metadata, one per line. */
+/* A string of the model as a TSV field: labels and metadata may hold any
+ * byte but NUL, and a tab or a newline would break the line. */
+static void put_field(strbuf *o, const char *s)
+{
+    sb_field(o, s, strlen(s));
+}
+
 static void print_info(const char *path)
 {
     incite_model *m;
     if (incite_model_load(path, &m))
         cli_die(EXIT_FAILURE_RUN, "%s", incite_last_error());
     const incite_config *c = incite_model_config(m);
-    printf("labels\t");
-    for (size_t i = 0; i < incite_model_nlabels(m); i++)
-        printf("%s%s", i ? "," : "", incite_model_label(m, i));
+    strbuf o = {0};
+    sb_puts(&o, "labels\t");
+    for (size_t i = 0; i < incite_model_nlabels(m); i++) {
+        sb_puts(&o, i ? "," : "");
+        put_field(&o, incite_model_label(m, i));
+    }
     int flag = incite_model_flag_label(m);
-    printf("\nflag_label\t%s\n", flag >= 0 ? incite_model_label(m, (size_t)flag) : "");
-    printf("features\tformat %u, word %u-%u, char %u-%u, 2^%u buckets per group%s, min_df %u, "
-           "fold 0x%x, target_cross %u, seed 0x%x\n",
-           c->format, c->word_min, c->word_max, c->char_min, c->char_max, c->hash_bits,
-           c->signed_hash ? " signed" : "", c->min_df, c->fold, c->target_cross, c->hash_seed);
+    sb_puts(&o, "\nflag_label\t");
+    put_field(&o, flag >= 0 ? incite_model_label(m, (size_t)flag) : "");
+    sb_printf(&o, "\nfeatures\tformat %u, word %u-%u, char %u-%u, 2^%u buckets per group%s, "
+                  "min_df %u, fold 0x%x, target_cross %u, seed 0x%x\n",
+              c->format, c->word_min, c->word_max, c->char_min, c->char_max, c->hash_bits,
+              c->signed_hash ? " signed" : "", c->min_df, c->fold, c->target_cross, c->hash_seed);
     for (size_t i = 0; i < incite_model_meta_count(m); i++) {
         const char *k = incite_model_meta_key(m, i);
-        printf("%s\t%s\n", k, incite_model_meta(m, k));
+        put_field(&o, k);
+        sb_putc(&o, '\t');
+        put_field(&o, incite_model_meta(m, k));
+        sb_putc(&o, '\n');
     }
+    fwrite(o.s, 1, o.len, stdout);
+    sb_free(&o);
     incite_model_free(m);
 }
 
@@ -598,6 +615,12 @@ int main(int argc, char **argv)
     if (info) {
         if (!model_path)
             cli_die(EXIT_USAGE, "--info needs -m MODEL");
+        if (argc > first)
+            cli_die(EXIT_USAGE, "--info shows the model: give no data file");
+        for (const cli_option *t = prog.options; t->name; t++)
+            if (strcmp(t->name, "info") != 0 && strcmp(t->name, "model") != 0 && cli_given(t->name))
+                cli_die(EXIT_USAGE, "--info shows the model, in TSV: --%s does not apply",
+                        t->name);
         print_info(model_path);
         cli_finish_output();
         return EXIT_OK;
