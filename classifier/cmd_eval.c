@@ -641,6 +641,8 @@ int main(int argc, char **argv)
                     t->name);
     if (perturb_list && !model_path)
         cli_die(EXIT_USAGE, "--perturb needs a model (-m)");
+    if (cli_given("perturb-rate") && !perturb_list)
+        cli_die(EXIT_USAGE, "--perturb-rate is the share --perturb rewrites: give --perturb");
     if (perturb_list)
         parse_perturb();
     incite_train_options o;   /* --seed (of --perturb), and any usage error now */

@@ -637,6 +637,9 @@ int main(int argc, char **argv)
     if (fixed_target && !*fixed_target)
         cli_die(EXIT_USAGE, "--target: empty (a stance target names what the post is about)");
     setup_model();
+    if (fixed_target && !incite_model_config(R.model)->target_cross)
+        cli_warn("warning: --target: this model was trained without stance targets, so a "
+                 "target changes nothing");
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     int nthreads = threads > 0 ? (int)threads : cores > 0 ? (int)cores : 1;
     R.line_buffered = unbuffered || isatty(STDOUT_FILENO);

@@ -1498,9 +1498,15 @@ static int record_meta(const trainer *t, incite_model *m, const grid_point *g, c
 
 /* ---- the entry points ------------------------------------------------ */
 
+static int in_range(double v, double lo, double hi)
+{
+    return v >= lo && v <= hi;   /* false for NaN */
+}
+
 /* The form of --class-weights: label:weight items, comma-separated, each
- * label once, each weight a positive number.  Whether each label is in
- * the data, only the data tells (parse_class_weights()). */
+ * label once, each weight within C's bounds (a weight multiplies C for
+ * the label's rows).  Whether each label is in the data, only the data
+ * tells (parse_class_weights()). */
 static int class_weight_syntax(const char *spec)
 {
     for (const char *s = spec; s && *s;) {
@@ -1512,9 +1518,9 @@ static int class_weight_syntax(const char *spec)
         size_t n = (size_t)(colon - s);
         char *end;
         double w = strtod(colon + 1, &end);
-        if (end != comma || !(w > 0) || !isfinite(w))
-            return set_error(INCITE_EINVAL, "class weight for '%.*s' is not a positive number",
-                             (int)n, s);
+        if (end != comma || !in_range(w, INCITE_C_MIN, INCITE_C_MAX))
+            return set_error(INCITE_EINVAL, "class weight for '%.*s' is not a number from %g to %g",
+                             (int)n, s, INCITE_C_MIN, INCITE_C_MAX);
         for (const char *t = spec; t < s; t = strchr(t, ',') + 1)   /* the labels before */
             if ((size_t)(strchr(t, ':') - t) == n && memcmp(t, s, n) == 0)
                 return set_error(INCITE_EINVAL, "class weights: label '%.*s' given twice", (int)n, s);
@@ -1544,11 +1550,6 @@ static int parse_class_weights(trainer *t)
         s = *comma ? comma + 1 : comma;
     }
     return INCITE_OK;
-}
-
-static int in_range(double v, double lo, double hi)
-{
-    return v >= lo && v <= hi;   /* false for NaN */
 }
 
 /* Options a caller of the API may set to anything: an unknown kernel once
