@@ -12,6 +12,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "calibrate.h"
 #include "model.h"
@@ -89,29 +92,62 @@ void incite_scorer_keep_names(incite_scorer *s, int on)
 
 /* The loop below for a constant number of decisions, summed in registers
  * (through dec[] every add waited for a store it might alias) and in the
- * same order, so the results are the same to the bit. */
+ * same order, so the results are the same to the bit.  With SSE2 (every
+ * x86-64), decisions go two at a time: one instruction converts a pair of
+ * weights, one multiplies and one adds them, each lane the same
+ * float-to-double convert, multiply and add as alone (the build does not
+ * contract them); GCC 12 converted, multiplied and repacked each weight
+ * on its own. */
+#if defined(__SSE2__)
+static inline void decisions_n(const incite_node *restrict nodes, size_t n, const double *inv,
+                               uint32_t gmask, const float *rows, size_t stride,
+                               double *restrict dec, size_t ndec)
+{
+    const size_t npair = ndec / 2;
+    __m128d acc[5];
+    double last = ndec % 2 ? dec[ndec - 1] : 0;
+#pragma GCC unroll 5
+    for (size_t q = 0; q < npair; q++)
+        acc[q] = _mm_loadu_pd(dec + 2 * q);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t key = (uint32_t)nodes[i].index - 1;
+        double x = nodes[i].value * inv[key & gmask];
+        const float *row = rows + (size_t)key * stride + 1;
+        const __m128d xx = _mm_set1_pd(x);
+#pragma GCC unroll 5
+        for (size_t q = 0; q < npair; q++) {
+            /* an unaligned 8-byte load: rows are 4-byte aligned */
+            __m128 w = _mm_castsi128_ps(_mm_loadl_epi64((const __m128i *)(const void *)(row + 2 * q)));
+            acc[q] = _mm_add_pd(acc[q], _mm_mul_pd(_mm_cvtps_pd(w), xx));
+        }
+        if (ndec % 2)
+            last += row[ndec - 1] * x;
+    }
+#pragma GCC unroll 5
+    for (size_t q = 0; q < npair; q++)
+        _mm_storeu_pd(dec + 2 * q, acc[q]);
+    if (ndec % 2)
+        dec[ndec - 1] = last;
+}
+#else
 static inline void decisions_n(const incite_node *restrict nodes, size_t n, const double *inv,
                                uint32_t gmask, const float *rows, size_t stride,
                                double *restrict dec, size_t ndec)
 {
     double acc[10];
-#pragma GCC unroll 10
     for (size_t d = 0; d < ndec; d++)
         acc[d] = dec[d];
     for (size_t i = 0; i < n; i++) {
         uint32_t key = (uint32_t)nodes[i].index - 1;
         double x = nodes[i].value * inv[key & gmask];
         const float *row = rows + (size_t)key * stride + 1;
-        /* unrolled, or GCC 12 keeps acc[] on the stack for 3 decisions
-         * (the shipped model) and each add waits for the last one's store */
-#pragma GCC unroll 10
         for (size_t d = 0; d < ndec; d++)
             acc[d] += row[d] * x;
     }
-#pragma GCC unroll 10
     for (size_t d = 0; d < ndec; d++)
         dec[d] = acc[d];
 }
+#endif
 
 /* Decision values of a linear model: bias + sum of weight * value. */
 static void linear_decisions(incite_scorer *s)

@@ -572,6 +572,58 @@ static void test_hostile_fields_are_refused(void **state)
     incite_dataset_free(d);
 }
 
+/* Every post of d scored by m: its explanation's parts add up to its
+ * margin, which the explanation computes feature by feature apart from
+ * the scorer's decision values. */
+static void assert_explanations_add_up(const incite_dataset *d, const incite_model *m)
+{
+    incite_scorer *sc = incite_scorer_new(m);
+    incite_scorer_keep_names(sc, 1);
+    for (size_t r = 0; r < incite_dataset_size(d); r++) {
+        size_t len;
+        const char *text = incite_dataset_text(d, r, &len);
+        incite_score x;
+        assert_int_equal(incite_score_post(sc, text, len, NULL, &x), INCITE_OK);
+        incite_explanation ex;
+        assert_int_equal(incite_scorer_explain(sc, 3, &ex), INCITE_OK);
+        double sum = ex.bias + ex.rest;
+        for (size_t i = 0; i < ex.ntop; i++) {
+            sum += ex.top[i].weight;
+            assert_true(strlen(ex.top[i].ngram) > 0);
+        }
+        assert_close(sum, ex.margin, 1e-9);
+        assert_close(ex.margin, x.margin, 0);
+        assert_true(ex.ntop <= 6);
+        /* toward the label first, largest first; then against */
+        for (size_t i = 1; i < ex.ntop; i++)
+            if (ex.top[i - 1].weight > 0 && ex.top[i].weight > 0)
+                assert_true(ex.top[i - 1].weight >= ex.top[i].weight);
+    }
+    incite_scorer_free(sc);
+}
+
+/* d's posts with k labels, dealt in turn: attack, l1, l2, ... */
+static incite_dataset *relabelled(const incite_dataset *d, size_t k)
+{
+    FILE *fp = tmpfile();
+    assert_non_null(fp);
+    fputs("label\ttext\n", fp);
+    for (size_t r = 0; r < incite_dataset_size(d); r++) {
+        size_t len;
+        const char *text = incite_dataset_text(d, r, &len);
+        if (r % k)
+            fprintf(fp, "l%zu\t%.*s\n", r % k, (int)len, text);
+        else
+            fprintf(fp, "attack\t%.*s\n", (int)len, text);
+    }
+    rewind(fp);
+    incite_dataset *out;
+    assert_int_equal(incite_dataset_read(fp, "relabelled", NULL, 0, NULL, NULL, &out), INCITE_OK);
+    fclose(fp);
+    assert_int_equal(incite_dataset_nlabels(out), k);
+    return out;
+}
+
 static void test_explanations_add_up(void **state)
 {
     (void)state;
@@ -579,30 +631,18 @@ static void test_explanations_add_up(void **state)
     const incite_multiclass schemes[] = {INCITE_MULTI_OVR, INCITE_MULTI_OVO, INCITE_MULTI_CS};
     for (size_t s = 0; s < 3; s++) {
         incite_model *m = train_tiny(d, 1, schemes[s]);
-        incite_scorer *sc = incite_scorer_new(m);
-        incite_scorer_keep_names(sc, 1);
-        for (size_t r = 0; r < incite_dataset_size(d); r++) {
-            size_t len;
-            const char *text = incite_dataset_text(d, r, &len);
-            incite_score x;
-            assert_int_equal(incite_score_post(sc, text, len, NULL, &x), INCITE_OK);
-            incite_explanation ex;
-            assert_int_equal(incite_scorer_explain(sc, 3, &ex), INCITE_OK);
-            double sum = ex.bias + ex.rest;
-            for (size_t i = 0; i < ex.ntop; i++) {
-                sum += ex.top[i].weight;
-                assert_true(strlen(ex.top[i].ngram) > 0);
-            }
-            assert_close(sum, ex.margin, 1e-9);
-            assert_close(ex.margin, x.margin, 0);
-            assert_true(ex.ntop <= 6);
-            /* toward the label first, largest first; then against */
-            for (size_t i = 1; i < ex.ntop; i++)
-                if (ex.top[i - 1].weight > 0 && ex.top[i].weight > 0)
-                    assert_true(ex.top[i - 1].weight >= ex.top[i].weight);
-        }
-        incite_scorer_free(sc);
+        assert_explanations_add_up(d, m);
         incite_model_free(m);
+    }
+    /* one-vs-rest with 2 labels (one decision), 4, 5 and 10: the scorer
+     * sums decisions two at a time, and alone the odd one out */
+    const size_t labels[] = {2, 4, 5, 10};
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
+        incite_dataset *dk = relabelled(d, labels[i]);
+        incite_model *m = train_tiny(dk, 1, INCITE_MULTI_OVR);
+        assert_explanations_add_up(dk, m);
+        incite_model_free(m);
+        incite_dataset_free(dk);
     }
     incite_dataset_free(d);
 }
