@@ -19,6 +19,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "hash.h"
 #include "internal.h"
@@ -370,11 +373,35 @@ static inline void order2(uint64_t x, uint64_t y, uint64_t *lo, uint64_t *hi)
     *hi = y ^ d;
 }
 
-/* Turns the counts of buckets (a multiple of 4, each count and their sum
- * below 2^16) into exclusive prefix sums, four to a 64-bit word: within a
- * word by two shifted adds, across words by a running total kept in all
- * four lanes, so the loop carries one add per word.  Returns the OR of the
- * counts, which reaches 2^k exactly if some count does. */
+/* Turns the counts of buckets (a multiple of 8, each count and their sum
+ * below 2^16) into exclusive prefix sums, in place.  Returns the OR of the
+ * counts, which reaches 2^k exactly if some count does.
+ *
+ * With SSE2 (every x86-64), eight counts at a time: three shifted adds
+ * give each lane the sum of the counts up to it, and the running total
+ * is kept in all eight lanes, so the loop carries one add per eight
+ * buckets.  Without it, four at a time in a 64-bit word, the same way. */
+#if defined(__SSE2__)
+static unsigned bucket_starts(uint16_t *count, size_t buckets)
+{
+    __m128i total = _mm_setzero_si128(), any = _mm_setzero_si128();
+    for (size_t q = 0; q < buckets; q += 8) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(count + q));
+        any = _mm_or_si128(any, x);
+        __m128i incl = _mm_add_epi16(x, _mm_slli_si128(x, 2));
+        incl = _mm_add_epi16(incl, _mm_slli_si128(incl, 4));
+        incl = _mm_add_epi16(incl, _mm_slli_si128(incl, 8));
+        _mm_storeu_si128((__m128i *)(void *)(count + q),
+                         _mm_add_epi16(_mm_sub_epi16(incl, x), total));
+        __m128i last = _mm_shufflehi_epi16(incl, 0xff);   /* lanes 4-7: lane 7 */
+        total = _mm_add_epi16(total, _mm_unpackhi_epi64(last, last));
+    }
+    any = _mm_or_si128(any, _mm_srli_si128(any, 8));
+    any = _mm_or_si128(any, _mm_srli_si128(any, 4));
+    any = _mm_or_si128(any, _mm_srli_si128(any, 2));
+    return (unsigned)_mm_cvtsi128_si32(any) & 0xffff;
+}
+#else
 static unsigned bucket_starts(uint16_t *count, size_t buckets)
 {
     const uint64_t lanes = 0x0001000100010001ull;
@@ -393,6 +420,7 @@ static unsigned bucket_starts(uint16_t *count, size_t buckets)
     any |= any >> 16;
     return (unsigned)(any & 0xffff);
 }
+#endif
 
 /* Keys are hash-uniform: a counting pass on their top bits gives buckets
  * of about one emission.  Each emission is then stored at its bucket's
@@ -419,7 +447,7 @@ static const uint64_t *sort_emissions(uint64_t *a, uint64_t *out, size_t n, unsi
     enum { TOP = 12, CROWD = 32 };
     if (n > (names ? 1024u : 1u << TOP))
         return radix_sort(a, out, n, key_bits);
-    unsigned top = 4;
+    unsigned top = 4;   /* at least 16 buckets: bucket_starts() takes 8 at a time */
     while (top < TOP && ((size_t)1 << top) < n)   /* about one per bucket */
         top++;
     if (top > key_bits)
