@@ -1,6 +1,7 @@
 /*
  * incite-train - labelled TSV in, a calibrated model file out.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,11 +37,25 @@ static void progress(void *ctx, const char *stage, int done, int total)
         fprintf(stderr, "%s: %s %d/%d\n", cli_name, stage, done, total);
 }
 
-/* Usage errors about -o, before the data is read and the training
- * spends minutes: "-" reads as standard output, which a model (renamed
- * into place) cannot go to; incite_model_save() would refuse a device, a
- * FIFO or a dangling link only at the end; and a model saved over its
- * own training file would destroy the data. */
+/* Whether a model could be written in the directory that holds path
+ * (the rename needs to create a file there); dies saying why not. */
+static void check_directory(const char *out, const char *path)
+{
+    char *dir = strdup(path);
+    if (!dir)
+        cli_die(EXIT_FAILURE_RUN, "out of memory");
+    char *slash = strrchr(dir, '/');
+    const char *d = !slash ? "." : slash == dir ? "/" : (*slash = '\0', dir);
+    if (access(d, W_OK | X_OK) != 0)
+        cli_die(EXIT_FAILURE_RUN, "-o %s: cannot write in %s: %s", out, d, strerror(errno));
+    free(dir);
+}
+
+/* Errors about -o, before the data is read and the training spends
+ * minutes: "-" reads as standard output, which a model (renamed into
+ * place) cannot go to; incite_model_save() would refuse a device, a FIFO
+ * or a dangling link, or find no directory to write in, only at the end;
+ * and a model saved over its own training file would destroy the data. */
 static void check_output(const char *out, const char *in)
 {
     if (strcmp(out, "-") == 0)
@@ -49,6 +64,7 @@ static void check_output(const char *out, const char *in)
     if (stat(out, &so) != 0) {
         if (lstat(out, &so) == 0)
             cli_die(EXIT_USAGE, "-o %s: a symbolic link to nothing", out);
+        check_directory(out, out);
         return;
     }
     if (S_ISDIR(so.st_mode))
@@ -58,6 +74,11 @@ static void check_output(const char *out, const char *in)
     if (strcmp(in, "-") != 0 && stat(in, &si) == 0 && so.st_dev == si.st_dev &&
         so.st_ino == si.st_ino)
         cli_die(EXIT_USAGE, "-o %s: that is the training file", out);
+    char *target = realpath(out, NULL);   /* a link is saved through: beside its file */
+    if (!target)
+        cli_die(EXIT_FAILURE_RUN, "-o %s: %s", out, strerror(errno));
+    check_directory(out, target);
+    free(target);
 }
 
 int main(int argc, char **argv)
