@@ -560,7 +560,6 @@ static void report_perturbed(eval *e, const incite_dataset *d, const incite_mode
     free(prob);
 }
 
-/* A model's labels, configuration and training metadata, one per line. */
 /* A string of the model as a TSV field: labels and metadata may hold any
  * byte but NUL, and a tab or a newline would break the line. */
 static void put_field(strbuf *o, const char *s)
@@ -568,6 +567,7 @@ static void put_field(strbuf *o, const char *s)
     sb_field(o, s, strlen(s));
 }
 
+/* A model's labels, configuration and training metadata, one per line. */
 static void print_info(const char *path)
 {
     incite_model *m;

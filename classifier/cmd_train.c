@@ -45,7 +45,13 @@ static void check_directory(const char *out, const char *path)
     if (!dir)
         cli_die(EXIT_FAILURE_RUN, "out of memory");
     char *slash = strrchr(dir, '/');
-    const char *d = !slash ? "." : slash == dir ? "/" : (*slash = '\0', dir);
+    const char *d = dir;
+    if (!slash)
+        d = ".";
+    else if (slash == dir)
+        d = "/";
+    else
+        *slash = '\0';
     if (access(d, W_OK | X_OK) != 0)
         cli_die(EXIT_FAILURE_RUN, "-o %s: cannot write in %s: %s", out, d, strerror(errno));
     free(dir);

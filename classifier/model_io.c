@@ -256,21 +256,20 @@ static int write_all(int fd, const unsigned char *p, size_t n)
     return 0;
 }
 
-/* incite_model_save() to target, a path that is no symbolic link; name
- * is the caller's path, for messages. */
-static int save_to(const incite_model *m, const char *target, const char *name)
+/* incite_model_save() to path, which is no symbolic link; name is the
+ * caller's path, for messages. */
+static int save_to(const incite_model *m, const char *path, const char *name)
 {
-    /* The rename below replaces whatever target is: a device or a FIFO
+    /* The rename below replaces whatever path is: a device or a FIFO
      * would become a model file. */
     struct stat st;
-    if (stat(target, &st) == 0 && S_ISDIR(st.st_mode))
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
         return set_error(INCITE_EIO, "%s: is a directory", name);
-    if (stat(target, &st) == 0 && !S_ISREG(st.st_mode))
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
         return set_error(INCITE_EIO,
                          "%s: not a regular file (a device, FIFO or socket): a model goes to a "
                          "file, written beside it and renamed onto it",
                          name);
-    const char *path = target;
     wbuf w = {0};
     serialize(m, &w);
     if (w.oom) {

@@ -117,7 +117,8 @@ static inline void decisions_n(const incite_node *restrict nodes, size_t n, cons
 #pragma GCC unroll 5
         for (size_t q = 0; q < npair; q++) {
             /* an unaligned 8-byte load: rows are 4-byte aligned */
-            __m128 w = _mm_castsi128_ps(_mm_loadl_epi64((const __m128i *)(const void *)(row + 2 * q)));
+            const __m128i *pair = (const __m128i *)(const void *)(row + 2 * q);
+            __m128 w = _mm_castsi128_ps(_mm_loadl_epi64(pair));
             acc[q] = _mm_add_pd(acc[q], _mm_mul_pd(_mm_cvtps_pd(w), xx));
         }
         if (ndec % 2)
@@ -135,15 +136,20 @@ static inline void decisions_n(const incite_node *restrict nodes, size_t n, cons
                                double *restrict dec, size_t ndec)
 {
     double acc[10];
+#pragma GCC unroll 10
     for (size_t d = 0; d < ndec; d++)
         acc[d] = dec[d];
     for (size_t i = 0; i < n; i++) {
         uint32_t key = (uint32_t)nodes[i].index - 1;
         double x = nodes[i].value * inv[key & gmask];
         const float *row = rows + (size_t)key * stride + 1;
+        /* unrolled, or GCC 12 keeps acc[] on the stack for 3 decisions
+         * (the shipped model) and each add waits for the last one's store */
+#pragma GCC unroll 10
         for (size_t d = 0; d < ndec; d++)
             acc[d] += row[d] * x;
     }
+#pragma GCC unroll 10
     for (size_t d = 0; d < ndec; d++)
         dec[d] = acc[d];
 }
