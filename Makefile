@@ -14,8 +14,9 @@ PREFIX   ?= /usr/local
 # The shared library's ABI version: bump it whenever a struct the caller
 # allocates (incite_cv_result, incite_metrics, ...) changes size or layout,
 # or a function's signature changes.  1: incite_cv_result and
-# incite_metrics grew (repeated posts, ECE's bins).
-SONAME   := libincite.so.1
+# incite_metrics grew (repeated posts, ECE's bins).  2: incite_cv_result
+# grew (supported).
+SONAME   := libincite.so.2
 CC       ?= cc
 OBJCOPY  ?= objcopy
 CFLAGS   ?= -O2 -g
@@ -40,7 +41,10 @@ LIBS          = $(UTF8PROC_LIBS) -llinear -lsvm -lm -lpthread
 
 # -fno-lto last: the static library's symbols are made local by objcopy
 # (below), which cannot see into link-time-optimization objects.
-ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -fPIC \
+# -ffp-contract=off: no multiply-add is fused into one rounding, so scores
+# and models are the same to the bit whichever compiler and target built
+# them (GCC's -std=c11 implies it; Clang fuses by default where FMA exists).
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -fPIC -ffp-contract=off \
              -Iinclude -Iclassifier -MMD -MP $(CFLAGS) -fno-lto
 
 LIB_SRCS := $(addprefix classifier/, error.c buffer.c config.c normalize.c tokenize.c \

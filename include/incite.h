@@ -23,7 +23,7 @@
  *  - the library never prints and never exits;
  *  - structs the caller allocates (options, results, metrics) may grow:
  *    a program built against one header runs with libraries of the same
- *    soname only (libincite.so.1).
+ *    soname only (libincite.so.2).
  */
 #ifndef INCITE_H
 #define INCITE_H
