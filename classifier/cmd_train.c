@@ -52,6 +52,11 @@ static void check_directory(const char *out, const char *path)
         d = "/";
     else
         *slash = '\0';
+    struct stat st;
+    if (stat(d, &st) != 0)
+        cli_die(EXIT_FAILURE_RUN, "-o %s: cannot write in %s: %s", out, d, strerror(errno));
+    if (!S_ISDIR(st.st_mode))
+        cli_die(EXIT_FAILURE_RUN, "-o %s: %s is not a directory", out, d);
     if (access(d, W_OK | X_OK) != 0)
         cli_die(EXIT_FAILURE_RUN, "-o %s: cannot write in %s: %s", out, d, strerror(errno));
     free(dir);
@@ -61,13 +66,16 @@ static void check_directory(const char *out, const char *path)
  * minutes: "-" reads as standard output, which a model (renamed into
  * place) cannot go to; incite_model_save() would refuse a device, a FIFO
  * or a dangling link, or find no directory to write in, only at the end;
- * and a model saved over its own training file would destroy the data. */
+ * and a model saved over its own training file (given by name or on
+ * standard input) would destroy the data. */
 static void check_output(const char *out, const char *in)
 {
     if (strcmp(out, "-") == 0)
         cli_die(EXIT_USAGE, "-o -: a model goes to a file, not to standard output");
     struct stat so, si;
     if (stat(out, &so) != 0) {
+        if (errno != ENOENT)
+            cli_die(EXIT_FAILURE_RUN, "-o %s: %s", out, strerror(errno));
         if (lstat(out, &so) == 0)
             cli_die(EXIT_USAGE, "-o %s: a symbolic link to nothing", out);
         check_directory(out, out);
@@ -77,8 +85,8 @@ static void check_output(const char *out, const char *in)
         cli_die(EXIT_USAGE, "-o %s: is a directory", out);
     if (!S_ISREG(so.st_mode))
         cli_die(EXIT_USAGE, "-o %s: not a regular file: a model goes to a file", out);
-    if (strcmp(in, "-") != 0 && stat(in, &si) == 0 && so.st_dev == si.st_dev &&
-        so.st_ino == si.st_ino)
+    int same = strcmp(in, "-") == 0 ? fstat(STDIN_FILENO, &si) == 0 : stat(in, &si) == 0;
+    if (same && so.st_dev == si.st_dev && so.st_ino == si.st_ino)
         cli_die(EXIT_USAGE, "-o %s: that is the training file", out);
     char *target = realpath(out, NULL);   /* a link is saved through: beside its file */
     if (!target)

@@ -338,7 +338,16 @@ int incite_model_save(const incite_model *m, const char *path)
     if (!target)
         return set_error(INCITE_EIO, "%s: a symbolic link that cannot be followed: %s", path,
                          strerror(errno));
-    int rc = save_to(m, target, path);
+    /* messages name both: the temporary file goes beside the target */
+    size_t n = strlen(path) + strlen(target) + 8;
+    char *name = malloc(n);
+    if (!name) {
+        free(target);
+        return set_error(INCITE_ENOMEM, "out of memory");
+    }
+    snprintf(name, n, "%s -> %s", path, target);
+    int rc = save_to(m, target, name);
+    free(name);
     free(target);
     return rc;
 }
