@@ -412,6 +412,19 @@ static void start_output(const batch_input *in)
         fputs("id\tngram\tweight\n", stdout);
 }
 
+/* A column the options name must be in a TSV header, as training and
+ * evaluation require: the default ones are optional (line numbers stand
+ * in for ids), and a misspelt one would silently be too.  Known once the
+ * header is read: at an input's first batch, or after the run for an
+ * input that had no rows. */
+static void check_columns(const batch_input *in)
+{
+    for (int k = 0; incite_reader_format(in->reader) == INCITE_INPUT_TSV && k < INCITE_FIELD_COUNT;
+         k++)
+        if (col[k] && !incite_reader_has_field(in->reader, (incite_field_kind)k))
+            cli_die(EXIT_FAILURE_RUN, "%s:1: the header has no '%s' column", in->name, col[k]);
+}
+
 static void emit(void *ctx, const batch *b)
 {
     (void)ctx;
@@ -424,12 +437,7 @@ static void emit(void *ctx, const batch *b)
         cli_die(EXIT_FAILURE_RUN, "%s: --by-handle needs each post's handle, and the input has no "
                                   "'%s' column",
                 in->name, col[INCITE_FIELD_HANDLE] ? col[INCITE_FIELD_HANDLE] : "handle");
-    /* a column the options name must be there, as training and evaluation
-     * require: the default ones are optional (line numbers stand in for
-     * ids), a misspelt one would silently be too */
-    for (int k = 0; f == INCITE_INPUT_TSV && k < INCITE_FIELD_COUNT; k++)
-        if (col[k] && !incite_reader_has_field(in->reader, (incite_field_kind)k))
-            cli_die(EXIT_FAILURE_RUN, "%s:1: the header has no '%s' column", in->name, col[k]);
+    check_columns(in);
     if (!by_handle)   /* the ranking's header comes with the ranking, or not at all */
         start_output(in);
     for (size_t i = 0; i < b->n; i++) {
@@ -679,6 +687,8 @@ int main(int argc, char **argv)
             cli_die(EXIT_FAILURE_RUN, "%s", incite_last_error());
     }
     batch_run(R.inputs, (size_t)nfiles, nthreads > 1 ? nthreads : 0, work, emit, NULL);
+    for (int i = 0; i < nfiles; i++)
+        check_columns(&R.inputs[i]);
     start_output(&R.inputs[0]);
     if (by_handle)
         print_handles();
