@@ -335,10 +335,14 @@ int cli_parse(const cli_program *p, int argc, char **argv)
             cli_die(EXIT_USAGE, "option -%c needs an argument (see --help)", optopt);
         }
         if (c == '?') {
-            /* getopt_long's '?' with a long option's value: "--quiet=1" */
+            /* getopt_long's '?' with a long option's value: "--quiet=1"
+             * (--help and --version have the values 'h' and 'V') */
             if (optopt >= 256 && (size_t)(optopt - 256) < n)
                 cli_die(EXIT_USAGE, "option --%s takes no argument (see --help)",
                         p->options[optopt - 256].name);
+            if ((optopt == 'h' || optopt == 'V') && strncmp(argv[optind - 1], "--", 2) == 0)
+                cli_die(EXIT_USAGE, "option --%s takes no argument (see --help)",
+                        optopt == 'h' ? "help" : "version");
             if (optopt && optopt < 256)
                 cli_die(EXIT_USAGE, "unknown option '-%c' (see --help)", optopt);
             cli_die(EXIT_USAGE, "unknown option '%s' (see --help)", argv[optind - 1]);
