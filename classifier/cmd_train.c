@@ -85,8 +85,8 @@ static void check_output(const char *out, const char *in)
         cli_die(EXIT_USAGE, "-o %s: is a directory", out);
     if (!S_ISREG(so.st_mode))
         cli_die(EXIT_USAGE, "-o %s: not a regular file: a model goes to a file", out);
-    int same = strcmp(in, "-") == 0 ? fstat(STDIN_FILENO, &si) == 0 : stat(in, &si) == 0;
-    if (same && so.st_dev == si.st_dev && so.st_ino == si.st_ino)
+    int have_in = strcmp(in, "-") == 0 ? fstat(STDIN_FILENO, &si) == 0 : stat(in, &si) == 0;
+    if (have_in && so.st_dev == si.st_dev && so.st_ino == si.st_ino)
         cli_die(EXIT_USAGE, "-o %s: that is the training file", out);
     char *target = realpath(out, NULL);   /* a link is saved through: beside its file */
     if (!target)
