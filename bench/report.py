@@ -204,17 +204,23 @@ def hyperfine_results(*paths):
     return out
 
 
+def numbered(res, pattern):
+    """The results pattern % 1, pattern % 2, ... in res, loaded, up to the
+    first that is missing."""
+    out = []
+    while True:
+        d = load(os.path.join(res, pattern % (len(out) + 1)))
+        if not d:
+            return out
+        out.append(d)
+
+
 def train_runs(res, program):
     """train_PROGRAM_N.json, the training runs taken in turn with the other
     program's, merged: mean wall and CPU time (and the fastest wall time,
     wall_min_s), the largest memory figures, the worst exit status; runs
     lists each run's own.  None if there is none."""
-    runs = []
-    while True:
-        d = load(os.path.join(res, "train_%s_%d.json" % (program, len(runs) + 1)))
-        if not d:
-            break
-        runs.append(d)
+    runs = numbered(res, "train_" + program + "_%d.json")
     if not runs:
         return None
     out = dict(runs[-1])
@@ -232,14 +238,7 @@ def score_rounds(res):
     """The scoring rounds (score_round_N.json, one hyperfine run of each
     command): each command's results merged as one hyperfine result would
     be, and the rounds themselves, {command: seconds} each, in order."""
-    rounds = []
-    n = 1
-    while True:
-        d = load(os.path.join(res, "score_round_%d.json" % n))
-        if not d:
-            break
-        rounds.append({r["command"]: r for r in d["results"]})
-        n += 1
+    rounds = [{r["command"]: r for r in d["results"]} for d in numbered(res, "score_round_%d.json")]
     merged = {}
     for name in sorted({k for rd in rounds for k in rd}):
         rs = [rd[name] for rd in rounds if name in rd]

@@ -459,6 +459,16 @@ static int order_columns(const trainer *t, const uint32_t *df, problem_data *p)
     return INCITE_OK;
 }
 
+/* Adds to df[f] the distinct rows (in_train, or all when NULL) that have
+ * feature f: each distinct row once, its copies in reps[] aside. */
+static void count_df(const trainer *t, const unsigned char *in_train, uint32_t *df)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (!in_train || in_train[i])
+            for (size_t j = 0; j < t->len[i]; j++)
+                df[t->cache[t->off[i] + j].key]++;
+}
+
 /* IDF on the training rows (each distinct row once), then their vectors;
  * for LIBLINEAR (with_bias), in its columns. */
 static int build_problem(const trainer *t, const unsigned char *in_train, int with_bias,
@@ -472,13 +482,10 @@ static int build_problem(const trainer *t, const unsigned char *in_train, int wi
     }
     size_t docs = 0, total = 0;
     for (size_t i = 0; i < t->n; i++) {
-        if (!in_train[i])
-            continue;
-        docs++;
-        total += (size_t)t->reps[i];
-        for (size_t j = 0; j < t->len[i]; j++)
-            df[t->cache[t->off[i] + j].key]++;
+        docs += in_train[i] != 0;
+        total += in_train[i] ? (size_t)t->reps[i] : 0;
     }
+    count_df(t, in_train, df);
     for (size_t f = 0; f < t->dim; f++)
         if (df[f] >= t->cfg.min_df && df[f] > 0)
             p->idf[f] = (float)(log((1.0 + (double)docs) / (1.0 + (double)df[f])) + 1.0);
@@ -1704,9 +1711,7 @@ static int count_supported(trainer *t)
     uint32_t *df = calloc(t->dim, sizeof *df);
     if (!df)
         return set_error(INCITE_ENOMEM, "out of memory for document frequencies");
-    for (size_t i = 0; i < t->n; i++)
-        for (size_t j = 0; j < t->len[i]; j++)
-            df[t->cache[t->off[i] + j].key]++;
+    count_df(t, NULL, df);
     t->supported = 0;
     for (size_t f = 0; f < t->dim; f++)
         t->supported += df[f] >= t->cfg.min_df && df[f] > 0;
